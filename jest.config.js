@@ -1,0 +1,11 @@
+// Tests run TypeScript through ts-jest; with isolatedModules in tsconfig.json it only transpiles,
+// and type errors are caught once by `npm run typecheck`, not again by every worker.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': 'ts-jest' },
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,7 @@
+// Every migration, by name. A landed migration is never edited: add a new file and list it here.
+import type { Knex } from 'knex';
+import * as initial from './20261123110000_initial_schema';
+
+export const migrations: Record<string, Knex.Migration> = {
+  '20261123110000_initial_schema': initial,
+};

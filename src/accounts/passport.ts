@@ -1,0 +1,34 @@
+// passport with the local strategy. The session keeps only the user id; the user row itself was
+// loaded by the session store in the same statement as the session, so no second query is made.
+import { Passport } from 'passport';
+
+export type PassportInstance = InstanceType<typeof Passport>;
+import { Strategy as LocalStrategy } from 'passport-local';
+import type { Request } from 'express';
+import type { AccountService } from './service';
+import type { SessionUser } from './types';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends SessionUser {}
+  }
+}
+
+export function createPassport(accounts: AccountService): PassportInstance {
+  const passport = new Passport();
+  passport.use(
+    new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, (email, password, done) => {
+      accounts.checkCredentials(email, password).then((user) => done(null, user ?? false), done);
+    }),
+  );
+  passport.serializeUser((user, done) => done(null, (user as SessionUser).id));
+  passport.deserializeUser((req: Request, id: number, done: (err: unknown, user?: SessionUser | false) => void) => {
+    if (req.sessionUser && req.sessionUser.id === id) return done(null, req.sessionUser);
+    // The session's user was deleted (the store found no row): treat as signed out.
+    if (req.sessionUser === null) return done(null, false);
+    accounts.findUser(id).then((u) => done(null, u ?? false), done);
+  });
+  return passport;
+}

@@ -1,0 +1,16 @@
+// The administrator's overview: which courses are published and which were skipped, and why.
+import { Router } from 'express';
+import path from 'node:path';
+import type { CurriculumService } from '../curriculum/service';
+import { hasRole } from '../http/guards';
+import { ROOT_DIR } from '../paths';
+
+export function adminRoutes({ curriculum }: { curriculum: CurriculumService }): Router {
+  const router = Router();
+  router.get('/admin', hasRole('admin'), async (_req, res) => {
+    const courses = await curriculum.catalog();
+    const problems = curriculum.problems().map((p) => ({ ...p, file: path.relative(ROOT_DIR, p.file) || p.file }));
+    res.page('admin/index', { title: res.locals.t('admin.title'), courses, problems });
+  });
+  return router;
+}

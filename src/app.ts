@@ -1,0 +1,114 @@
+// createApp(deps): the Express app, built from its dependencies. No I/O at import or build time.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import session from 'express-session';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { handle as i18nHandle } from 'i18next-http-middleware';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { Db } from './db/knex';
+import type { Clock } from './clock';
+import type { Services } from './services';
+import { createI18n } from './i18n';
+import { PUBLIC_DIR } from './paths';
+import { KnexSessionStore } from './http/session-store';
+import { csrfProtection } from './http/csrf';
+import { createLimiter } from './http/rate-limit';
+import { configureViews, viewLocals } from './http/views';
+import { errorHandler, notFoundHandler } from './http/error-handler';
+import { homeRoutes } from './http/home';
+import { createPassport } from './accounts/passport';
+import { accountRoutes } from './accounts/routes';
+import { learningRoutes } from './learning/routes';
+import { certificateRoutes } from './certificates/routes';
+import { adminRoutes } from './admin/routes';
+
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  services: Services;
+}
+
+export const SESSION_COOKIE = 'bw.sid';
+const SESSION_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000;
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function createApp({ config, db, clock, logger, services }: AppDeps): { app: Express; sessionStore: KnexSessionStore } {
+  const app = express();
+  app.disable('x-powered-by');
+  if (config.secureCookies) app.set('trust proxy', 1);
+  configureViews(app, true);
+
+  app.use(pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+    // Learner data is sensitive: log no cookies, bodies or query strings.
+    serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).split('?')[0] }) },
+  }));
+
+  app.use(helmet({
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        upgradeInsecureRequests: config.secureCookies ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.secureCookies,
+  }));
+
+  // Static files need no session, translation or database.
+  const staticOptions = { maxAge: '1h', index: false as const };
+  app.use(express.static(PUBLIC_DIR, staticOptions));
+  app.use('/fonts', express.static(path.join(path.dirname(require.resolve('@bcgov/bc-sans/package.json')), 'fonts'), { ...staticOptions, maxAge: '30d' }));
+
+  app.use(i18nHandle(createI18n()));
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
+  app.use(express.json({ limit: '64kb' }));
+
+  const sessionStore = new KnexSessionStore(db, clock);
+  app.use(session({
+    name: SESSION_COOKIE,
+    secret: config.sessionSecret,
+    store: sessionStore,
+    resave: false,
+    saveUninitialized: false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: SESSION_MAX_AGE_MS },
+  }));
+  const passport = createPassport(services.accounts);
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(csrfProtection);
+  app.use(viewLocals);
+
+  const minute = 60 * 1000;
+  const loginLimiter = createLimiter(db, clock, { name: 'login', windowMs: 15 * minute, limit: 10, skipSuccessfulRequests: true });
+  const verifyLimiter = createLimiter(db, clock, { name: 'verify', windowMs: minute, limit: 30 });
+
+  app.use(homeRoutes({ db }));
+  app.use(accountRoutes({ accounts: services.accounts, passport, loginLimiter }));
+  app.use(learningRoutes({ learning: services.learning }));
+  app.use(certificateRoutes({ certificates: services.certificates, renderer: services.renderer, verifyLimiter }));
+  app.use(adminRoutes({ curriculum: services.curriculum }));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return { app, sessionStore };
+}

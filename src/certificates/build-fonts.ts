@@ -1,0 +1,31 @@
+/**
+ * Build step: convert every WOFF face that `@bcgov/bc-sans` ships to a TTF in `dist/fonts/`
+ * (see fonts.ts for why). Run as `node dist/src/certificates/build-fonts.js [outDir]`.
+ * Writes through a temporary file and a rename, so a concurrent reader never sees half a font.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildTtf, defaultFontDir, shippedFaces } from './fonts';
+
+export function buildFonts(outDir: string = defaultFontDir()): string[] {
+  fs.mkdirSync(outDir, { recursive: true });
+  const written: string[] = [];
+  for (const stem of shippedFaces()) {
+    const ttf = buildTtf(stem);
+    const target = path.join(outDir, `${stem}.ttf`);
+    const tmp = `${target}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, ttf);
+    fs.renameSync(tmp, target);
+    written.push(target);
+  }
+  return written;
+}
+
+if (require.main === module) {
+  const started = Date.now();
+  const written = buildFonts(process.argv[2] ? path.resolve(process.argv[2]) : undefined);
+  for (const file of written) {
+    console.log(`fonts: wrote ${path.relative(process.cwd(), file)} (${fs.statSync(file).size} bytes)`);
+  }
+  console.log(`fonts: ${written.length} faces in ${Date.now() - started} ms`);
+}

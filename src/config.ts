@@ -1,0 +1,85 @@
+// Environment → one typed, validated Config. Defaults make `npm start` work on a fresh clone.
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { z } from 'zod';
+
+export interface Config {
+  port: number;
+  dataDir: string;
+  databaseUrl: string | null;
+  baseUrl: string;
+  sessionSecret: string;
+  curriculumDir: string;
+  /** True when BASE_URL is https: cookies are then marked Secure and the proxy is trusted. */
+  secureCookies: boolean;
+  logLevel: string;
+  organizationName: string;
+  signatoryName: string;
+  signatoryTitle: string;
+  paperSize: 'LETTER' | 'A4';
+}
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().url().optional(),
+  BASE_URL: z.string().url().optional(),
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  CURRICULUM_DIR: z.string().min(1).default('./curriculum'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ORGANIZATION_NAME: z.string().min(1).default('Bridgework'),
+  SIGNATORY_NAME: z.string().default(''),
+  SIGNATORY_TITLE: z.string().default(''),
+  PAPER_SIZE: z.enum(['LETTER', 'A4']).default('LETTER'),
+});
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads the session secret from the data directory, creating it on first start, so a fresh install
+ * never runs on a constant secret and restarts keep everyone signed in.
+ */
+function loadOrCreateSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  const secret = crypto.randomBytes(32).toString('base64url');
+  try {
+    fs.writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch (err) {
+    // Another process created it between our read and write: use theirs.
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return fs.readFileSync(file, 'utf8').trim();
+    throw err;
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    port: e.PORT,
+    dataDir,
+    databaseUrl: e.DATABASE_URL ?? null,
+    baseUrl,
+    sessionSecret: e.SESSION_SECRET ?? loadOrCreateSecret(dataDir),
+    curriculumDir: path.resolve(e.CURRICULUM_DIR),
+    secureCookies: baseUrl.startsWith('https:'),
+    logLevel: e.LOG_LEVEL,
+    organizationName: e.ORGANIZATION_NAME,
+    signatoryName: e.SIGNATORY_NAME,
+    signatoryTitle: e.SIGNATORY_TITLE,
+    paperSize: e.PAPER_SIZE,
+  };
+}

@@ -1,0 +1,31 @@
+// Synchronizer-token CSRF protection. The token lives in the session and is created only when a
+// page renders a form, so pages without forms never create a session.
+import crypto from 'node:crypto';
+import type { RequestHandler } from 'express';
+import { csrfFailed } from './errors';
+
+declare module 'express-session' {
+  interface SessionData {
+    csrfToken?: string;
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function sameToken(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && crypto.timingSafeEqual(ab, bb);
+}
+
+export const csrfProtection: RequestHandler = (req, res, next) => {
+  res.locals.csrfToken = () => {
+    if (!req.session.csrfToken) req.session.csrfToken = crypto.randomBytes(24).toString('base64url');
+    return req.session.csrfToken;
+  };
+  if (SAFE_METHODS.has(req.method)) return next();
+  const sent = (req.body && typeof req.body._csrf === 'string' ? req.body._csrf : undefined) ?? req.get('x-csrf-token');
+  const expected = req.session?.csrfToken;
+  if (!sent || !expected || !sameToken(sent, expected)) return next(csrfFailed());
+  next();
+};

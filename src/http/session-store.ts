@@ -1,0 +1,97 @@
+// express-session store on knex. The session row carries the user id, so one statement loads the
+// session and its user together (the hot path of every signed-in page), and expiry is written
+// back at most once per touch interval rather than on every request.
+import session from 'express-session';
+import type { Request } from 'express';
+import type { Db } from '../db/knex';
+import type { Clock } from '../clock';
+import { toNumber } from '../db/values';
+import type { SessionUser } from '../accounts/types';
+
+const LOADED_USER = Symbol('loadedUser');
+type StoredSession = session.SessionData & { [LOADED_USER]?: SessionUser | null };
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** The user row loaded with the session in the same statement, for passport to reuse. */
+    sessionUser?: SessionUser | null;
+  }
+}
+
+export class KnexSessionStore extends session.Store {
+  /** Expiry last written per session id: lets touch() skip writes that would change little. */
+  private readonly writtenExpiry = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly touchIntervalMs = 10 * 60 * 1000,
+  ) {
+    super();
+  }
+
+  override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
+    this.db('sessions as s')
+      .leftJoin('users as u', 'u.id', 's.user_id')
+      .where('s.sid', sid)
+      .first('s.data', 's.expires_at', 'u.id as user_id', 'u.email', 'u.display_name', 'u.role', 'u.locale')
+      .then((row) => {
+        if (!row) return callback(null, null);
+        const expiresAt = toNumber(row.expires_at);
+        if (expiresAt <= this.clock.now().getTime()) return callback(null, null);
+        this.remember(sid, expiresAt);
+        const data = JSON.parse(row.data) as StoredSession;
+        data[LOADED_USER] = row.user_id == null ? null : {
+          id: toNumber(row.user_id), email: row.email, displayName: row.display_name, role: row.role, locale: row.locale,
+        };
+        callback(null, data);
+      }, callback);
+  }
+
+  /** Keeps the user loaded by get() on the request, where passport's deserializer finds it. */
+  override createSession(req: Request, data: session.SessionData): session.Session & session.SessionData {
+    const created = super.createSession(req, data);
+    req.sessionUser = (data as StoredSession)[LOADED_USER];
+    return created;
+  }
+
+  override set(sid: string, sess: session.SessionData, callback?: (err?: unknown) => void): void {
+    const expiresAt = this.expiryOf(sess);
+    const userId = (sess as { passport?: { user?: number } }).passport?.user ?? null;
+    const row = { sid, user_id: userId, data: JSON.stringify(sess), expires_at: expiresAt };
+    this.db('sessions').insert(row).onConflict('sid').merge(['user_id', 'data', 'expires_at'])
+      .then(() => { this.remember(sid, expiresAt); callback?.(); }, (err) => callback?.(err));
+  }
+
+  override touch(sid: string, sess: session.SessionData, callback?: () => void): void {
+    const expiresAt = this.expiryOf(sess);
+    const written = this.writtenExpiry.get(sid);
+    if (written !== undefined && expiresAt - written < this.touchIntervalMs) {
+      callback?.();
+      return;
+    }
+    this.db('sessions').where({ sid }).update({ expires_at: expiresAt })
+      .then(() => { this.remember(sid, expiresAt); callback?.(); }, () => callback?.());
+  }
+
+  override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    this.writtenExpiry.delete(sid);
+    this.db('sessions').where({ sid }).delete().then(() => callback?.(), (err) => callback?.(err));
+  }
+
+  /** Deletes expired sessions; called periodically by the server. */
+  async prune(): Promise<number> {
+    return this.db('sessions').where('expires_at', '<=', this.clock.now().getTime()).delete();
+  }
+
+  private expiryOf(sess: session.SessionData): number {
+    const expires = sess.cookie?.expires;
+    return expires ? new Date(expires).getTime() : this.clock.now().getTime() + 24 * 60 * 60 * 1000;
+  }
+
+  private remember(sid: string, expiresAt: number): void {
+    // Bounded: this is only an optimisation, losing an entry costs one extra write.
+    if (this.writtenExpiry.size > 50_000) this.writtenExpiry.clear();
+    this.writtenExpiry.set(sid, expiresAt);
+  }
+}

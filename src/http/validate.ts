@@ -1,0 +1,18 @@
+// Turns a zod schema's verdict on a form into field messages (translation keys) for the view.
+import type { z } from 'zod';
+
+export type FieldErrors = Record<string, string>;
+
+export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
+
+export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.infer<S>> {
+  const result = schema.safeParse(body ?? {});
+  if (result.success) return { ok: true, data: result.data };
+  const errors: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const field = String(issue.path[0] ?? '_form');
+    // Our schemas give translation keys as messages; zod's own defaults fall back to a generic one.
+    errors[field] ??= issue.message.startsWith('validation.') ? issue.message : 'validation.invalid';
+  }
+  return { ok: false, errors };
+}

@@ -1,0 +1,104 @@
+// Knex queries for enrolments, module progress and completions.
+import type { Db } from '../db/knex';
+import { toDateOrNull, toNumber, toNumberOrNull } from '../db/values';
+
+export interface CourseState {
+  courseId: number;
+  currentVersionId: number | null;
+  enrolment: { id: number; versionId: number; completedAt: Date | null } | null;
+  completedKeys: Set<string>;
+}
+
+/**
+ * A course and one learner's place in it, in one statement: the course, their enrolment and every
+ * module they completed (one row per completed module). This is the module page's only query.
+ */
+export async function courseState(db: Db, slug: string, userId: number | null): Promise<CourseState | null> {
+  const rows = await db('courses as c')
+    .leftJoin('enrolments as e', (j) => j.on('e.course_id', 'c.id').andOn('e.user_id', db.raw('?', [userId ?? -1])))
+    .leftJoin('module_progress as p', 'p.enrolment_id', 'e.id')
+    .where('c.slug', slug)
+    .select('c.id as course_id', 'c.current_version_id', 'e.id as enrolment_id', 'e.version_id', 'e.completed_at', 'p.module_key');
+  if (rows.length === 0) return null;
+  const first = rows[0];
+  return {
+    courseId: toNumber(first.course_id),
+    currentVersionId: toNumberOrNull(first.current_version_id),
+    enrolment: first.enrolment_id == null ? null : {
+      id: toNumber(first.enrolment_id), versionId: toNumber(first.version_id), completedAt: toDateOrNull(first.completed_at),
+    },
+    completedKeys: new Set(rows.filter((r) => r.module_key != null).map((r) => String(r.module_key))),
+  };
+}
+
+export async function insertEnrolment(db: Db, e: { userId: number; courseId: number; versionId: number; now: Date }): Promise<void> {
+  await db('enrolments')
+    .insert({ user_id: e.userId, course_id: e.courseId, version_id: e.versionId, enrolled_at: e.now, last_activity_at: e.now })
+    .onConflict(['user_id', 'course_id'])
+    .ignore();
+}
+
+export async function moveEnrolmentToVersion(db: Db, enrolmentId: number, versionId: number): Promise<void> {
+  await db('enrolments').where({ id: enrolmentId }).update({ version_id: versionId });
+}
+
+export async function insertProgress(db: Db, p: { enrolmentId: number; moduleKey: string; versionId: number; now: Date }): Promise<void> {
+  await db('module_progress')
+    .insert({ enrolment_id: p.enrolmentId, module_key: p.moduleKey, version_id: p.versionId, completed_at: p.now })
+    .onConflict(['enrolment_id', 'module_key'])
+    .ignore();
+  await db('enrolments').where({ id: p.enrolmentId }).update({ last_activity_at: p.now });
+}
+
+export async function progressKeys(db: Db, enrolmentId: number): Promise<Set<string>> {
+  const rows = await db('module_progress').where({ enrolment_id: enrolmentId }).select('module_key');
+  return new Set(rows.map((r) => String(r.module_key)));
+}
+
+/** Marks the enrolment complete; false when it already was (a double submit, or a race). */
+export async function markEnrolmentCompleted(db: Db, enrolmentId: number, now: Date): Promise<boolean> {
+  const n = await db('enrolments').where({ id: enrolmentId }).whereNull('completed_at').update({ completed_at: now });
+  return n === 1;
+}
+
+export async function insertCompletion(db: Db, c: { userId: number; courseId: number; versionId: number; now: Date }): Promise<number> {
+  const [row] = await db('completions')
+    .insert({ user_id: c.userId, course_id: c.courseId, version_id: c.versionId, completed_at: c.now })
+    .returning('id');
+  return toNumber(typeof row === 'object' ? row.id : row);
+}
+
+export interface EnrolmentRow {
+  courseId: number;
+  slug: string;
+  versionId: number;
+  currentVersionId: number | null;
+  enrolledAt: Date;
+  lastActivityAt: Date;
+  completedAt: Date | null;
+  completedKeys: string[];
+}
+
+export async function enrolmentsOf(db: Db, userId: number): Promise<EnrolmentRow[]> {
+  const rows = await db('enrolments as e')
+    .join('courses as c', 'c.id', 'e.course_id')
+    .leftJoin('module_progress as p', 'p.enrolment_id', 'e.id')
+    .where('e.user_id', userId)
+    .orderBy('e.last_activity_at', 'desc')
+    .select('e.id', 'c.id as course_id', 'c.slug', 'e.version_id', 'c.current_version_id', 'e.enrolled_at', 'e.last_activity_at', 'e.completed_at', 'p.module_key');
+  const byId = new Map<number, EnrolmentRow>();
+  for (const r of rows) {
+    const id = toNumber(r.id);
+    let e = byId.get(id);
+    if (!e) {
+      e = {
+        courseId: toNumber(r.course_id), slug: String(r.slug), versionId: toNumber(r.version_id),
+        currentVersionId: toNumberOrNull(r.current_version_id), enrolledAt: toDateOrNull(r.enrolled_at)!,
+        lastActivityAt: toDateOrNull(r.last_activity_at)!, completedAt: toDateOrNull(r.completed_at), completedKeys: [],
+      };
+      byId.set(id, e);
+    }
+    if (r.module_key != null) e.completedKeys.push(String(r.module_key));
+  }
+  return [...byId.values()];
+}

@@ -1,0 +1,36 @@
+// Builds every feature service from its collaborators. No I/O here.
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import type { Db } from './db/knex';
+import type { Clock } from './clock';
+import { createAccountService } from './accounts/service';
+import { createCurriculumService } from './curriculum/service';
+import { createCertificateService } from './certificates/service';
+import { createLearningService } from './learning/service';
+import { createCertificateRenderer, type CertificateRenderer } from './certificates/pdf';
+import { loadCertificateFonts } from './certificates/fonts';
+
+export interface Services {
+  accounts: ReturnType<typeof createAccountService>;
+  curriculum: ReturnType<typeof createCurriculumService>;
+  certificates: ReturnType<typeof createCertificateService>;
+  learning: ReturnType<typeof createLearningService>;
+  renderer: CertificateRenderer;
+}
+
+export function createServices({ config, db, clock, logger }: { config: Config; db: Db; clock: Clock; logger: Logger }): Services {
+  const accounts = createAccountService({ db, clock });
+  const curriculum = createCurriculumService({ db, clock, logger });
+  const certificates = createCertificateService({ db, clock });
+  const learning = createLearningService({ db, clock, curriculum, certificates });
+  // Fonts are parsed once here, not per certificate (that costs 30+ ms a document).
+  const renderer = createCertificateRenderer({
+    fonts: loadCertificateFonts(),
+    organizationName: config.organizationName,
+    signatoryName: config.signatoryName,
+    signatoryTitle: config.signatoryTitle,
+    paperSize: config.paperSize,
+    baseUrl: config.baseUrl,
+  });
+  return { accounts, curriculum, certificates, learning, renderer };
+}

@@ -1,0 +1,71 @@
+// Builds the real app on a fresh database for one test file, with a clock the test controls.
+import path from 'node:path';
+import pino from 'pino';
+import request from 'supertest';
+import type { Express } from 'express';
+import { createApp } from '../../src/app';
+import { createServices, type Services } from '../../src/services';
+import type { Config } from '../../src/config';
+import type { Clock } from '../../src/clock';
+import { createTestDb, type TestDb } from './db';
+
+export const FIXTURE_CURRICULUM = path.join(__dirname, '..', 'fixtures', 'curriculum');
+
+export class TestClock implements Clock {
+  constructor(private current = new Date('2026-03-01T10:00:00Z')) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+export interface TestApp {
+  app: Express;
+  services: Services;
+  clock: TestClock;
+  config: Config;
+  testDb: TestDb;
+  close(): Promise<void>;
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    port: 0, dataDir: '/nonexistent', databaseUrl: null, baseUrl: 'http://bridgework.test',
+    sessionSecret: 'test-secret-test-secret-test-secret-42', curriculumDir: FIXTURE_CURRICULUM,
+    secureCookies: false, logLevel: 'silent', organizationName: 'Bridgework Test',
+    signatoryName: 'A. Signer', signatoryTitle: 'Director', paperSize: 'LETTER',
+    ...overrides,
+  };
+}
+
+export async function createTestApp(options: { config?: Partial<Config> } = {}): Promise<TestApp> {
+  const testDb = await createTestDb();
+  const clock = new TestClock();
+  const config = testConfig(options.config);
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const services = createServices({ config, db: testDb.db, clock, logger });
+  await services.curriculum.syncFromDisk(config.curriculumDir);
+  const { app } = createApp({ config, db: testDb.db, clock, logger, services });
+  return { app, services, clock, config, testDb, close: () => testDb.drop() };
+}
+
+/** The CSRF token of the form on a page the agent fetches. */
+export async function csrfFrom(agent: request.Agent, url: string): Promise<string> {
+  const res = await agent.get(url);
+  const match = /name="_csrf" value="([^"]+)"/.exec(res.text);
+  if (!match) throw new Error(`no CSRF token on ${url} (status ${res.status})`);
+  return match[1];
+}
+
+let counter = 0;
+export async function registerLearner(app: Express, name = 'Test Learner'): Promise<{ agent: request.Agent; email: string; password: string }> {
+  const agent = request.agent(app);
+  const email = `learner${++counter}-${Date.now()}@example.org`;
+  const password = 'correct horse battery';
+  const token = await csrfFrom(agent, '/register');
+  const res = await agent.post('/register').type('form').send({ _csrf: token, displayName: name, email, password });
+  if (res.status !== 303) throw new Error(`registration failed: ${res.status} ${res.text.slice(0, 500)}`);
+  return { agent, email, password };
+}
