@@ -13,7 +13,7 @@ import { formatProblem } from './curriculum/parse';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'bridgework.sqlite') });
+  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'bridgework.sqlite'), logger });
   await migrateLatest(db);
   const services = createServices({ config, db, clock: systemClock, logger });
   const { published, problems } = await services.curriculum.syncFromDisk(config.curriculumDir);

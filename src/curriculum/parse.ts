@@ -85,8 +85,13 @@ function validate<T>(schema: z.ZodType<T>, fm: FrontMatter, src: Source, problem
       }
       continue;
     }
-    const missing = issue.code === 'invalid_type' && issue.input === undefined;
-    const message = missing ? `missing required field "${key}"` : `field "${issue.path.join('.')}": ${issue.message}`;
+    const given = fm.data && typeof fm.data === 'object' ? (fm.data as Record<string, unknown>)[key] : undefined;
+    const missing = issue.path.length === 1 && given === undefined;
+    // zod's own wording is for programmers; our schemas' messages are for trainers.
+    let detail = issue.message;
+    if (issue.code === 'invalid_type' && detail.startsWith('Invalid input')) detail = `must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`;
+    if (issue.code === 'invalid_value') detail = `must be one of: ${issue.values.join(', ')}`;
+    const message = missing ? `missing required field "${key}"` : `field "${issue.path.join('.')}": ${detail}`;
     problems.push({ file: src.file, line: fm.keyLines.get(key) ?? 2, message, severity: 'error' });
   }
   return null;

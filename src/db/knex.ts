@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import knex, { Knex } from 'knex';
+import type { Logger } from 'pino';
 
 export type Db = Knex;
 
@@ -12,6 +13,17 @@ export interface DbOptions {
   sqliteFile?: string;
   /** Extra PostgreSQL options (a search_path per test schema). */
   searchPath?: string;
+  /** Where knex's own warnings go (by default, nowhere: the app logs failures itself). */
+  logger?: Pick<Logger, 'warn' | 'error' | 'debug'>;
+}
+
+function knexLog(logger: DbOptions['logger']) {
+  return {
+    warn: (m: unknown) => logger?.warn({ knex: m }, 'knex warning'),
+    error: (m: unknown) => logger?.error({ knex: m }, 'knex error'),
+    deprecate: (m: unknown) => logger?.warn({ knex: m }, 'knex deprecation'),
+    debug: (m: unknown) => logger?.debug({ knex: m }, 'knex debug'),
+  };
 }
 
 export function createDb(options: DbOptions): Db {
@@ -20,6 +32,7 @@ export function createDb(options: DbOptions): Db {
       client: 'pg',
       connection: options.databaseUrl,
       searchPath: options.searchPath ? [options.searchPath] : undefined,
+      log: knexLog(options.logger),
       pool: { min: 0, max: 10 },
     });
   }
@@ -29,6 +42,7 @@ export function createDb(options: DbOptions): Db {
     client: 'better-sqlite3',
     connection: { filename: file },
     useNullAsDefault: true,
+    log: knexLog(options.logger),
     pool: {
       min: 1,
       max: 1,
