@@ -53,7 +53,10 @@ async function main(): Promise<void> {
       logger.info('stopped');
       process.exit(err ? 1 : 0);
     });
+    // Keep-alive connections become idle as their last response ends: close them as they do,
+    // rather than waiting out the keep-alive timeout.
     server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 100).unref();
     // A request that never finishes must not keep the process alive forever.
     setTimeout(() => { logger.error('shutdown timed out'); process.exit(1); }, 10_000).unref();
   };
