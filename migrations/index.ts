@@ -1,7 +1,9 @@
 // Every migration, by name. A landed migration is never edited: add a new file and list it here.
 import type { Knex } from 'knex';
 import * as initial from './20261123110000_initial_schema';
+import * as mediaAndReflections from './20261123120000_media_and_reflections';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123110000_initial_schema': initial,
+  '20261123120000_media_and_reflections': mediaAndReflections,
 };

@@ -37,8 +37,12 @@ export const SESSION_COOKIE = 'bw.sid';
 const SESSION_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-export function createApp({ config, db, clock, logger, services }: AppDeps): { app: Express; sessionStore: KnexSessionStore } {
-  const app = express();
+/**
+ * The middleware every request passes before sessions, passport or the database: request ids and
+ * logging, security headers, static files, translation and body parsing. createApp builds on it;
+ * the bench uses it alone to measure the framework's floor with the same pieces.
+ */
+export function baseMiddleware(app: Express, { config, logger }: { config: Config; logger: Logger }): void {
   app.disable('x-powered-by');
   if (config.secureCookies) app.set('trust proxy', 1);
   configureViews(app, true);
@@ -82,6 +86,11 @@ export function createApp({ config, db, clock, logger, services }: AppDeps): { a
   app.use(i18nHandle(createI18n()));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
   app.use(express.json({ limit: '64kb' }));
+}
+
+export function createApp({ config, db, clock, logger, services }: AppDeps): { app: Express; sessionStore: KnexSessionStore } {
+  const app = express();
+  baseMiddleware(app, { config, logger });
 
   const sessionStore = new KnexSessionStore(db, clock);
   app.use(session({
@@ -104,7 +113,7 @@ export function createApp({ config, db, clock, logger, services }: AppDeps): { a
 
   app.use(homeRoutes({ db }));
   app.use(accountRoutes({ accounts: services.accounts, passport, loginLimiter }));
-  app.use(learningRoutes({ learning: services.learning }));
+  app.use(learningRoutes({ learning: services.learning, curriculum: services.curriculum }));
   app.use(certificateRoutes({ certificates: services.certificates, renderer: services.renderer, verifyLimiter }));
   app.use(adminRoutes({ curriculum: services.curriculum }));
 

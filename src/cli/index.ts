@@ -1,4 +1,5 @@
 // The `bridgework` command: curriculum check, users add, migrate.
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
@@ -7,7 +8,7 @@ import { migrateLatest } from '../db/migrate';
 import { systemClock } from '../clock';
 import { createAccountService } from '../accounts/service';
 import { addUserSchema } from '../accounts/schemas';
-import { parseCurriculum, formatProblem } from '../curriculum/parse';
+import { parseCourseDir, parseCurriculum, formatProblem } from '../curriculum/parse';
 import { HttpError } from '../http/errors';
 import { createI18n } from '../i18n';
 
@@ -21,7 +22,12 @@ const USAGE = `Usage:
 type Out = { out: (s: string) => void; err: (s: string) => void };
 
 export function curriculumCheck(dir: string, io: Out): number {
-  const { courses, problems } = parseCurriculum(path.resolve(dir));
+  const target = path.resolve(dir);
+  // A course folder (it has course.md) is checked alone; any other folder as a curriculum of courses.
+  const single = fs.existsSync(path.join(target, 'course.md'));
+  const { courses, problems } = single
+    ? (({ course, problems: p }) => ({ courses: course ? [course] : [], problems: p }))(parseCourseDir(target))
+    : parseCurriculum(target);
   for (const p of problems) (p.severity === 'error' ? io.err : io.out)(formatProblem(p));
   const errors = problems.filter((p) => p.severity === 'error').length;
   const warnings = problems.length - errors;

@@ -5,8 +5,10 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
 import { z } from 'zod';
-import { AUDIENCES, type CompiledCourse, type CompiledModule, type Problem } from './types';
-import { findRawHtml, renderMarkdown, RENDERER_VERSION } from './render';
+import { AUDIENCES, type CompiledCourse, type CompiledModule, type MediaFile, type Problem } from './types';
+import { anchorFor, findRawHtml, renderMarkdown, RENDERER_VERSION, type RenderContext } from './render';
+import { compileBody } from './blocks';
+import { createI18n } from '../i18n';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const MODULE_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$/;
@@ -22,7 +24,20 @@ const courseSchema = z.strictObject({
   language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language code such as en or fr').default('en'),
   objectives: z.array(text(300)).default([]),
   version_notes: text(2000).optional(),
+  validity_months: z.number().int('must be a whole number of months').min(1).max(120).optional(),
 });
+
+const glossarySchema = z.strictObject({
+  terms: z.record(z.string().trim().min(1), text(1000)),
+});
+
+/** Files a course may use, by extension. SVG is refused: it can carry script. */
+export const MEDIA_TYPES: Record<string, string> = {
+  '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp',
+  '.mp4': 'video/mp4', '.webm': 'video/webm', '.mp3': 'audio/mpeg', '.m4a': 'audio/mp4', '.ogg': 'audio/ogg',
+  '.pdf': 'application/pdf', '.vtt': 'text/vtt',
+};
+export const MAX_MEDIA_BYTES = 25 * 1024 * 1024;
 
 const moduleSchema = z.strictObject({
   title: text(200),
@@ -33,7 +48,7 @@ const moduleSchema = z.strictObject({
 
 interface Source {
   file: string;
-  content: string;
+  content: string | Buffer;
 }
 
 interface FrontMatter {
@@ -47,7 +62,7 @@ interface FrontMatter {
 
 function splitFrontMatter(src: Source, problems: Problem[]): FrontMatter | null {
   const error = (line: number, message: string) => problems.push({ file: src.file, line, message, severity: 'error' });
-  const lines = src.content.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const lines = String(src.content).replace(/^\uFEFF/, '').split(/\r?\n/);
   if (lines[0]?.trim() !== '---') {
     error(1, 'missing front matter: the file must start with a line "---", then YAML fields, then "---"');
     return null;
@@ -111,18 +126,90 @@ function checkBody(fm: FrontMatter, src: Source, problems: Problem[]): void {
   });
 }
 
-export function hashSources(sources: Source[]): string {
+export function hashSources(root: string, sources: Source[]): string {
   const h = crypto.createHash('sha256').update(`renderer:${RENDERER_VERSION}\n`);
-  for (const s of [...sources].sort((a, b) => a.file.localeCompare(b.file))) {
-    h.update(`${path.basename(s.file)}\n${s.content.length}\n`).update(s.content);
+  const named = sources.map((s) => ({ name: path.relative(root, s.file).split(path.sep).join('/'), content: s.content }));
+  for (const s of named.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const bytes = Buffer.isBuffer(s.content) ? s.content : Buffer.from(s.content, 'utf8');
+    h.update(`${s.name}\n${bytes.length}\n`).update(bytes);
   }
   return h.digest('hex');
 }
 
+export interface ParsedCourse {
+  slug: string;
+  course: CompiledCourse | null;
+  problems: Problem[];
+  /** The bytes of each media file, by sha256: stored beside the version when it is published. */
+  mediaContent: Map<string, Buffer>;
+}
+
+function readMedia(dir: string, problems: Problem[], sources: Source[]): { files: MediaFile[]; content: Map<string, Buffer> } {
+  const files: MediaFile[] = [];
+  const content = new Map<string, Buffer>();
+  const mediaDir = path.join(dir, 'media');
+  if (!fs.existsSync(mediaDir)) return { files, content };
+  for (const entry of fs.readdirSync(mediaDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const file = path.join(mediaDir, entry.name);
+    if (!entry.isFile()) {
+      problems.push({ file, line: 1, severity: 'error', message: 'media/ holds files only, no folders' });
+      continue;
+    }
+    const type = MEDIA_TYPES[path.extname(entry.name).toLowerCase()];
+    if (!/^[A-Za-z0-9._-]+$/.test(entry.name)) {
+      problems.push({ file, line: 1, severity: 'error', message: 'media file names use letters, digits, dots, hyphens and underscores only' });
+      continue;
+    }
+    if (!type) {
+      problems.push({ file, line: 1, severity: 'error', message: `files of this type cannot be used; use one of ${Object.keys(MEDIA_TYPES).join(' ')}` });
+      continue;
+    }
+    const bytes = fs.readFileSync(file);
+    if (bytes.length > MAX_MEDIA_BYTES) {
+      problems.push({ file, line: 1, severity: 'error', message: `the file is ${(bytes.length / 1048576).toFixed(1)} MB; the limit is ${MAX_MEDIA_BYTES / 1048576} MB` });
+      continue;
+    }
+    const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+    files.push({ path: `media/${entry.name}`, sha256, contentType: type, size: bytes.length });
+    content.set(sha256, bytes);
+    sources.push({ file, content: bytes });
+  }
+  return { files, content };
+}
+
+function readGlossary(dir: string, problems: Problem[], sources: Source[]): Map<string, { term: string; anchor: string; definition: string }> {
+  const terms = new Map<string, { term: string; anchor: string; definition: string }>();
+  const file = path.join(dir, 'glossary.md');
+  if (!fs.existsSync(file)) return terms;
+  const src = { file, content: fs.readFileSync(file, 'utf8') };
+  sources.push(src);
+  const fm = splitFrontMatter(src, problems);
+  const data = fm ? validate(glossarySchema, fm, src, problems) : null;
+  for (const [term, definition] of Object.entries(data?.terms ?? {})) {
+    if (terms.has(term.toLowerCase())) {
+      problems.push({ file, line: fm?.keyLines.get('terms') ?? 2, severity: 'error', message: `"${term}" is defined twice` });
+    }
+    terms.set(term.toLowerCase(), { term, anchor: anchorFor(term), definition });
+  }
+  return terms;
+}
+
+const labelCache = new Map<string, (key: string) => string>();
+function labelsFor(language: string): (key: string) => string {
+  let label = labelCache.get(language);
+  if (!label) {
+    const t = createI18n().getFixedT(language);
+    label = (key: string) => t(key);
+    labelCache.set(language, label);
+  }
+  return label;
+}
+
 /** Parses one course folder. `course` is null when any problem is an error. */
-export function parseCourseDir(dir: string): { slug: string; course: CompiledCourse | null; problems: Problem[] } {
+export function parseCourseDir(dir: string): ParsedCourse {
   const slug = path.basename(dir);
   const problems: Problem[] = [];
+  const none = { slug, course: null, problems, mediaContent: new Map<string, Buffer>() };
   const error = (file: string, line: number, message: string) => problems.push({ file, line, message, severity: 'error' });
   if (!SLUG.test(slug)) error(dir, 1, `course folder name "${slug}" must be lowercase letters, digits and hyphens`);
 
@@ -130,19 +217,45 @@ export function parseCourseDir(dir: string): { slug: string; course: CompiledCou
   const courseFile = path.join(dir, 'course.md');
   if (!entries.some((e) => e.isFile() && e.name === 'course.md')) {
     error(courseFile, 1, 'missing course.md: every course folder needs one, with title, summary, audience and minutes');
-    return { slug, course: null, problems };
+    return none;
   }
 
   const sources: Source[] = [{ file: courseFile, content: fs.readFileSync(courseFile, 'utf8') }];
   const courseFm = splitFrontMatter(sources[0], problems);
   const meta = courseFm ? validate(courseSchema, courseFm, sources[0], problems) : null;
+  const media = readMedia(dir, problems, sources);
+  const glossary = readGlossary(dir, problems, sources);
+
+  const moduleFiles = entries.filter((e) => e.isFile() && e.name.endsWith('.md') && !['course.md', 'README.md', 'glossary.md'].includes(e.name))
+    .map((e) => e.name).sort();
+  const moduleUrls = new Map<string, string>();
+  for (const name of moduleFiles) {
+    const m = MODULE_FILE.exec(name);
+    if (m) {
+      const url = `/courses/${slug}/modules/${m[2]}`;
+      moduleUrls.set(name, url).set(m[2], url);
+    }
+  }
+  const usedMedia = new Set<string>();
+  const mediaUrls = new Map(media.files.map((f) => [f.path, `/courses/${slug}/media/${f.sha256}/${path.basename(f.path)}`]));
+  const context = (file: string, offset: number): RenderContext => ({
+    slug,
+    glossary: new Map([...glossary].map(([k, v]) => [k, v.anchor])),
+    media: (p: string) => {
+      usedMedia.add(p);
+      return mediaUrls.get(p);
+    },
+    modules: moduleUrls,
+    label: labelsFor(meta?.language ?? 'en'),
+    problem: (line, message, severity = 'error') => problems.push({ file, line: line + offset, message, severity }),
+  });
+
   if (courseFm) checkBody(courseFm, sources[0], problems);
+  const overviewHtml = courseFm ? renderMarkdown(courseFm.body, context(courseFile, courseFm.bodyLine - 1)) : '';
 
   const modules: CompiledModule[] = [];
   const numbers = new Map<string, string>();
   const keys = new Map<string, string>();
-  const moduleFiles = entries.filter((e) => e.isFile() && e.name.endsWith('.md') && e.name !== 'course.md' && e.name !== 'README.md')
-    .map((e) => e.name).sort();
   for (const name of moduleFiles) {
     const file = path.join(dir, name);
     const match = MODULE_FILE.exec(name);
@@ -162,16 +275,22 @@ export function parseCourseDir(dir: string): { slug: string; course: CompiledCou
     const m = validate(moduleSchema, fm, src, problems);
     checkBody(fm, src, problems);
     if (!fm.body.trim()) error(file, fm.bodyLine, 'the module has no content after its front matter');
+    const ctx = context(file, fm.bodyLine - 1);
+    const body = compileBody(fm.body, ctx, key, ctx.problem);
     if (m) {
-      modules.push({ key, title: m.title, minutes: m.minutes, objectives: m.objectives, contentWarning: m.content_warning ?? null, html: renderMarkdown(fm.body) });
+      modules.push({ key, title: m.title, minutes: m.minutes, objectives: m.objectives, contentWarning: m.content_warning ?? null, ...body });
     }
   }
   if (moduleFiles.length === 0) error(courseFile, 1, 'the course has no modules: add files named 01-first-topic.md, 02-next-topic.md, ...');
+  for (const f of media.files) {
+    if (!usedMedia.has(f.path)) problems.push({ file: path.join(dir, f.path), line: 1, severity: 'warning', message: 'no module uses this file' });
+  }
 
-  if (problems.some((p) => p.severity === 'error') || !meta || !courseFm) return { slug, course: null, problems };
+  if (problems.some((p) => p.severity === 'error') || !meta || !courseFm) return { ...none, problems };
   return {
     slug,
     problems,
+    mediaContent: media.content,
     course: {
       slug,
       title: meta.title,
@@ -182,29 +301,35 @@ export function parseCourseDir(dir: string): { slug: string; course: CompiledCou
       language: meta.language,
       objectives: meta.objectives,
       versionNotes: meta.version_notes ?? null,
-      overviewHtml: renderMarkdown(courseFm.body),
+      validityMonths: meta.validity_months ?? null,
+      overviewHtml,
       modules,
-      contentHash: hashSources(sources),
+      glossary: [...glossary.values()].sort((a, b) => a.term.localeCompare(b.term))
+        .map((g) => ({ term: g.term, anchor: g.anchor, definitionHtml: renderMarkdown(g.definition) })),
+      media: media.files,
+      contentHash: hashSources(dir, sources),
     },
   };
 }
 
 /** Parses every course folder under `root` (folders starting with . or _ are ignored). */
-export function parseCurriculum(root: string): { courses: CompiledCourse[]; problems: Problem[] } {
+export function parseCurriculum(root: string): { courses: CompiledCourse[]; problems: Problem[]; media: Map<string, Buffer> } {
   const problems: Problem[] = [];
   const courses: CompiledCourse[] = [];
+  const media = new Map<string, Buffer>();
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(root, { withFileTypes: true });
   } catch {
-    return { courses, problems: [{ file: root, line: 1, message: 'curriculum folder not found or not readable', severity: 'error' }] };
+    return { courses, media, problems: [{ file: root, line: 1, message: 'curriculum folder not found or not readable', severity: 'error' }] };
   }
   for (const e of entries.filter((d) => d.isDirectory() && !/^[._]/.test(d.name)).sort((a, b) => a.name.localeCompare(b.name))) {
     const result = parseCourseDir(path.join(root, e.name));
     problems.push(...result.problems);
     if (result.course) courses.push(result.course);
+    for (const [sha, bytes] of result.mediaContent) media.set(sha, bytes);
   }
-  return { courses, problems };
+  return { courses, problems, media };
 }
 
 export function formatProblem(p: Problem, cwd = process.cwd()): string {

@@ -11,8 +11,14 @@ export function createCurriculumService({ db, clock, logger }: { db: Db; clock: 
   const versions = new Map<number, CompiledCourse>();
   let lastProblems: Problem[] = [];
 
-  async function publish(course: CompiledCourse, publishedBy: string): Promise<{ versionId: number; changed: boolean }> {
+  /** Publishes a compiled course with its media, in one transaction. Publishing the same content again changes nothing. */
+  async function publish(course: CompiledCourse, publishedBy: string, media: Map<string, Buffer> = new Map()): Promise<{ versionId: number; changed: boolean }> {
     return db.transaction(async (trx) => {
+      await store.insertMedia(trx, course.media.map((m) => {
+        const content = media.get(m.sha256);
+        if (!content) throw new Error(`media ${m.path} of ${course.slug} has no content`);
+        return { sha256: m.sha256, contentType: m.contentType, content };
+      }));
       const courseId = await store.upsertCourse(trx, course.slug, clock.now());
       await store.insertVersion(trx, {
         courseId, contentHash: course.contentHash, title: course.title, compiled: JSON.stringify(course), publishedBy, publishedAt: clock.now(),
@@ -32,15 +38,20 @@ export function createCurriculumService({ db, clock, logger }: { db: Db; clock: 
      * version, if any, stays published) and its problems are logged and kept for administrators.
      */
     async syncFromDisk(dir: string): Promise<{ published: string[]; problems: Problem[] }> {
-      const { courses, problems } = parseCurriculum(dir);
+      const { courses, problems, media } = parseCurriculum(dir);
       const published: string[] = [];
       for (const course of courses) {
-        const { changed } = await publish(course, 'curriculum folder');
+        const { changed } = await publish(course, 'curriculum folder', media);
         if (changed) published.push(course.slug);
       }
       for (const p of problems) logger[p.severity === 'error' ? 'error' : 'warn']({ file: p.file, line: p.line }, formatProblem(p));
       lastProblems = problems;
       return { published, problems };
+    },
+
+    /** A media file by content hash; immutable, so it may be cached forever. */
+    media(sha256: string) {
+      return /^[0-9a-f]{64}$/.test(sha256) ? store.loadMedia(db, sha256) : Promise.resolve(null);
     },
 
     problems(): Problem[] {

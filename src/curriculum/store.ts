@@ -32,6 +32,18 @@ export async function setCurrentVersion(db: Db, courseId: number, versionId: num
     .update({ current_version_id: versionId });
 }
 
+export async function insertMedia(db: Db, files: { sha256: string; contentType: string; content: Buffer }[]): Promise<void> {
+  for (const f of files) {
+    await db('media_files').insert({ sha256: f.sha256, content_type: f.contentType, size: f.content.length, content: f.content })
+      .onConflict('sha256').ignore();
+  }
+}
+
+export async function loadMedia(db: Db, sha256: string): Promise<{ contentType: string; content: Buffer } | null> {
+  const row = await db('media_files').where({ sha256 }).first('content_type', 'content');
+  return row ? { contentType: String(row.content_type), content: Buffer.from(row.content) } : null;
+}
+
 export async function loadCompiled(db: Db, versionId: number): Promise<string | null> {
   const row = await db('course_versions').where({ id: versionId }).first('compiled');
   return row ? String(row.compiled) : null;

@@ -1,6 +1,28 @@
-// A course as published: metadata, and each module's HTML rendered once for this content version.
+// A course as published: metadata, and each module rendered once for this content version.
 export const AUDIENCES = ['police', 'health', 'municipal', 'community', 'all'] as const;
 export type Audience = (typeof AUDIENCES)[number];
+
+/** A knowledge check. `correct` and `feedbackHtml` stay on the server until the learner answers. */
+export interface CompiledCheck {
+  id: string;
+  questionHtml: string;
+  multiple: boolean;
+  options: { html: string; correct: boolean; feedbackHtml: string | null }[];
+}
+
+export interface CompiledReflection {
+  id: string;
+  promptHtml: string;
+}
+
+/**
+ * A module body is a sequence of segments: HTML made by our renderer (safe to output raw), and
+ * the interactive blocks the page renders with the learner's own state.
+ */
+export type Segment =
+  | { kind: 'html'; html: string }
+  | { kind: 'check'; id: string }
+  | { kind: 'reflection'; id: string };
 
 export interface CompiledModule {
   /** Stable key from the file name (01-words-matter.md → words-matter): progress points here. */
@@ -9,7 +31,17 @@ export interface CompiledModule {
   minutes: number;
   objectives: string[];
   contentWarning: string | null;
-  html: string;
+  segments: Segment[];
+  checks: CompiledCheck[];
+  reflections: CompiledReflection[];
+}
+
+export interface MediaFile {
+  /** Path inside the course folder, e.g. media/form.png. */
+  path: string;
+  sha256: string;
+  contentType: string;
+  size: number;
 }
 
 export interface CompiledCourse {
@@ -22,8 +54,11 @@ export interface CompiledCourse {
   language: string;
   objectives: string[];
   versionNotes: string | null;
+  validityMonths: number | null;
   overviewHtml: string;
   modules: CompiledModule[];
+  glossary: { term: string; anchor: string; definitionHtml: string }[];
+  media: MediaFile[];
   /** sha256 of the renderer version and every source file: the version's identity. */
   contentHash: string;
 }

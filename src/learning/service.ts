@@ -75,7 +75,13 @@ export function createLearningService(deps: { db: Db; clock: Clock; curriculum: 
       const { state, course } = await load(slug, user);
       const index = course.modules.findIndex((m) => m.key === key);
       if (index < 0) throw notFound();
+      const module = course.modules[index];
+      // Only modules with reflection prompts pay for the extra query.
+      const reflections = state.enrolment && module.reflections.length
+        ? await store.reflectionsOf(db, user.id, state.courseId, module.reflections.map((r) => r.id))
+        : new Map<string, string>();
       return {
+        reflections,
         course,
         module: course.modules[index] as CompiledModule,
         index,
@@ -114,6 +120,33 @@ export function createLearningService(deps: { db: Db; clock: Clock; curriculum: 
         });
       });
       return { nextKey: course.modules[index + 1]?.key ?? null, courseCompleted: allDone };
+    },
+
+    /**
+     * Checks a learner's answer to a knowledge check. Nothing is recorded here (attempts and grades
+     * come with grading); the answer and its feedback are only revealed after an answer is given.
+     */
+    async answerCheck(slug: string, key: string, checkId: string, chosen: number[], user: SessionUser) {
+      const page = await this.modulePage(slug, key, user);
+      const check = page.module.checks.find((c) => c.id === checkId);
+      if (!check || !page.enrolled) throw notFound();
+      const selected = [...new Set(chosen)].filter((i) => Number.isInteger(i) && i >= 0 && i < check.options.length).sort();
+      const right = check.options.map((o, i) => (o.correct ? i : -1)).filter((i) => i >= 0);
+      const correct = selected.length > 0 && selected.length === right.length && selected.every((i, n) => i === right[n]);
+      return { page, answer: { checkId, selected, correct, empty: selected.length === 0 } };
+    },
+
+    /** Saves (or, when empty, deletes) a learner's private reflection. */
+    async saveReflection(slug: string, key: string, reflectionId: string, text: string, user: SessionUser) {
+      const { state, course } = await load(slug, user);
+      const module = course.modules.find((m) => m.key === key);
+      if (!module || !state.enrolment || !module.reflections.some((r) => r.id === reflectionId)) throw notFound();
+      await store.saveReflection(db, { userId: user.id, courseId: state.courseId, reflectionId, text, now: clock.now() });
+    },
+
+    async glossary(slug: string) {
+      const { course } = await load(slug, null);
+      return course;
     },
 
     async dashboard(user: SessionUser) {

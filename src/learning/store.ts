@@ -102,3 +102,20 @@ export async function enrolmentsOf(db: Db, userId: number): Promise<EnrolmentRow
   }
   return [...byId.values()];
 }
+
+export async function reflectionsOf(db: Db, userId: number, courseId: number, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db('reflections').where({ user_id: userId, course_id: courseId }).whereIn('reflection_id', ids).select('reflection_id', 'text');
+  return new Map(rows.map((r) => [String(r.reflection_id), String(r.text)]));
+}
+
+export async function saveReflection(db: Db, r: { userId: number; courseId: number; reflectionId: string; text: string; now: Date }): Promise<void> {
+  if (!r.text.trim()) {
+    await db('reflections').where({ user_id: r.userId, course_id: r.courseId, reflection_id: r.reflectionId }).delete();
+    return;
+  }
+  await db('reflections')
+    .insert({ user_id: r.userId, course_id: r.courseId, reflection_id: r.reflectionId, text: r.text, updated_at: r.now })
+    .onConflict(['user_id', 'course_id', 'reflection_id'])
+    .merge(['text', 'updated_at']);
+}

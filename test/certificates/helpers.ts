@@ -6,21 +6,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import i18next from 'i18next';
-import strings from '../../src/certificates/pdf-strings.en.json';
+import en from '../../src/locales/en.json';
 import type { CertificateRecord, Translate } from '../../src/certificates/pdf';
 
 /**
  * A t() like the app's: i18next with default settings (escapeValue on, so a renderer that forgot
- * to turn it off would print `&amp;`), the flat keys of pdf-strings.en.json.
+ * to turn it off would print `&amp;`), over the app's English catalog.
  */
 export function englishT(): Translate {
   const i18n = i18next.createInstance();
   void i18n.init({
     lng: 'en',
     fallbackLng: 'en',
-    resources: { en: { translation: strings } },
-    keySeparator: false,
-    nsSeparator: false,
+    resources: { en: { translation: en } },
     initAsync: false,
   });
   const t = i18n.getFixedT('en');

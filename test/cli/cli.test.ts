@@ -21,6 +21,12 @@ maybe('bridgework CLI (compiled)', () => {
   test('curriculum check exits 0 on a valid tree', () => {
     const r = run(['curriculum', 'check', FIXTURE_CURRICULUM]);
     expect(r.status).toBe(0);
+    expect(r.stdout).toContain('2 course(s) valid, 0 error(s)');
+  });
+
+  test('curriculum check accepts a single course folder', () => {
+    const r = run(['curriculum', 'check', `${FIXTURE_CURRICULUM}/blocks-demo`]);
+    expect(r.status).toBe(0);
     expect(r.stdout).toContain('1 course(s) valid, 0 error(s)');
   });
 

@@ -1,0 +1,235 @@
+// The special blocks of the course format (see curriculum/README.md): `::: name` ... `:::`.
+// Splits a module body into Markdown and blocks, and compiles each block, reporting problems by line.
+import type { CompiledCheck, CompiledReflection, Segment } from './types';
+import { escapeHtml, renderInline, renderMarkdown, type RenderContext } from './render';
+
+export const BLOCK_NAMES = ['check', 'reflection', 'scenario', 'note', 'tip', 'caution', 'voice', 'video', 'audio'] as const;
+type BlockName = (typeof BLOCK_NAMES)[number];
+
+const OPEN = /^:::\s*([A-Za-z-]+)\s*(.*?)\s*$/;
+const CLOSE = /^:::\s*$/;
+const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+interface Block {
+  name: BlockName;
+  args: string;
+  /** Inner lines. */
+  lines: string[];
+  /** Line of the first inner line, relative to the body (1-based). */
+  line: number;
+}
+
+type Part = { kind: 'markdown'; text: string; line: number } | { kind: 'block'; block: Block };
+
+/** Problem reporter with lines relative to the module body. */
+type Report = (line: number, message: string, severity?: 'error' | 'warning') => void;
+
+function withOffset(ctx: RenderContext, offset: number): RenderContext {
+  return { ...ctx, problem: (line, message, severity) => ctx.problem(line + offset, message, severity) };
+}
+
+export function splitBlocks(body: string, report: Report): Part[] {
+  const lines = body.split(/\r?\n/);
+  const parts: Part[] = [];
+  let text: string[] = [];
+  let textLine = 1;
+  let open: Block | null = null;
+  let openedAt = 0;
+  let inFence = false;
+  lines.forEach((raw, i) => {
+    const lineNo = i + 1;
+    if (/^(```|~~~)/.test(raw.trim())) inFence = !inFence;
+    if (!inFence && !open) {
+      const m = OPEN.exec(raw);
+      if (m) {
+        const name = m[1].toLowerCase();
+        if (!(BLOCK_NAMES as readonly string[]).includes(name)) {
+          report(lineNo, `unknown block "::: ${m[1]}": use one of ${BLOCK_NAMES.join(', ')}`);
+        }
+        if (text.length) parts.push({ kind: 'markdown', text: text.join('\n'), line: textLine });
+        text = [];
+        open = { name: name as BlockName, args: m[2], lines: [], line: lineNo + 1 };
+        openedAt = lineNo;
+        return;
+      }
+      if (CLOSE.test(raw)) {
+        report(lineNo, 'a closing ":::" without an opening "::: name" line above it');
+        return;
+      }
+      if (!text.length) textLine = lineNo;
+      text.push(raw);
+      return;
+    }
+    if (open && !inFence) {
+      if (CLOSE.test(raw)) {
+        if ((BLOCK_NAMES as readonly string[]).includes(open.name)) parts.push({ kind: 'block', block: open });
+        open = null;
+        return;
+      }
+      if (OPEN.test(raw)) report(lineNo, `blocks cannot be nested: close the "::: ${open.name}" block from line ${openedAt} with ":::" first`);
+    }
+    if (open) open.lines.push(raw);
+    else {
+      if (!text.length) textLine = lineNo;
+      text.push(raw);
+    }
+  });
+  if (open) report(openedAt, `the "::: ${(open as Block).name}" block is not closed: add a line ":::" after its content`);
+  if (text.length) parts.push({ kind: 'markdown', text: text.join('\n'), line: textLine });
+  return parts;
+}
+
+interface ListItem {
+  text: string;
+  line: number;
+  /** Lines of `>` text directly under the item. */
+  follow: string[];
+  children: ListItem[];
+}
+
+/** Parses a `- item` list with `>` lines and nested items under each, by indentation. */
+function parseList(lines: string[], firstLine: number, report: Report): ListItem[] {
+  const root: ListItem[] = [];
+  const stack: { indent: number; item: ListItem }[] = [];
+  lines.forEach((raw, i) => {
+    const lineNo = firstLine + i;
+    if (!raw.trim()) return;
+    const indent = raw.length - raw.trimStart().length;
+    const trimmed = raw.trim();
+    const item = /^[-*]\s+(.*)$/.exec(trimmed);
+    if (item) {
+      while (stack.length && stack[stack.length - 1].indent >= indent) stack.pop();
+      const node: ListItem = { text: item[1], line: lineNo, follow: [], children: [] };
+      (stack.length ? stack[stack.length - 1].item.children : root).push(node);
+      stack.push({ indent, item: node });
+      return;
+    }
+    const owner = [...stack].reverse().find((s) => s.indent < indent)?.item;
+    if (!owner) {
+      report(lineNo, 'unexpected text after the list: indent it under a list item, or move it above the list');
+      return;
+    }
+    if (trimmed.startsWith('>')) owner.follow.push(trimmed.replace(/^>\s?/, ''));
+    else if (owner.follow.length) owner.follow.push(trimmed);
+    else owner.text += ' ' + trimmed;
+  });
+  return root;
+}
+
+function leadAndList(lines: string[]): { lead: string[]; list: string[]; listOffset: number } {
+  const start = lines.findIndex((l) => /^[-*]\s+/.test(l));
+  if (start < 0) return { lead: lines, list: [], listOffset: lines.length };
+  return { lead: lines.slice(0, start), list: lines.slice(start), listOffset: start };
+}
+
+export interface CompiledBody {
+  segments: Segment[];
+  checks: CompiledCheck[];
+  reflections: CompiledReflection[];
+}
+
+/** Compiles a module body. `report` lines are relative to the body. */
+export function compileBody(body: string, ctx: RenderContext, moduleKey: string, report: Report): CompiledBody {
+  const out: CompiledBody = { segments: [], checks: [], reflections: [] };
+  const html = (s: string) => {
+    const last = out.segments[out.segments.length - 1];
+    if (last?.kind === 'html') last.html += s;
+    else out.segments.push({ kind: 'html', html: s });
+  };
+  const ids = new Set<string>();
+  const idFor = (prefix: string, args: string, line: number): string => {
+    const given = args.trim();
+    if (given && !ID.test(given)) report(line - 1, `"${given}" is not a usable name: use lowercase letters, digits and hyphens`);
+    const count = prefix === 'check' ? out.checks.length : out.reflections.length;
+    let id = given && ID.test(given) ? given : `${prefix}-${count + 1}`;
+    if (ids.has(id)) {
+      report(line - 1, `the name "${id}" is used twice in this module`);
+      id = `${id}-${line}`;
+    }
+    ids.add(id);
+    return `${moduleKey}--${id}`;
+  };
+
+  for (const part of splitBlocks(body, report)) {
+    if (part.kind === 'markdown') {
+      html(renderMarkdown(part.text, withOffset(ctx, part.line - 1)));
+      continue;
+    }
+    const b = part.block;
+    const at = (offset: number) => withOffset(ctx, b.line - 1 + offset);
+    const inner = b.lines.join('\n');
+    if (!inner.trim()) {
+      report(b.line - 1, `the "::: ${b.name}" block is empty`);
+      continue;
+    }
+    switch (b.name) {
+      case 'check': {
+        const { lead, list, listOffset } = leadAndList(b.lines);
+        const items = parseList(list, b.line + listOffset, report);
+        const options = items.map((item) => {
+          const m = /^\[( |x|X)\]\s*(.*)$/.exec(item.text);
+          if (!m) report(item.line, 'each option starts with "[ ]" (wrong) or "[x]" (correct), e.g. "- [x] No."');
+          if (!item.follow.length) report(item.line, 'this option has no feedback: add a line "  > why it is right or wrong" under it', 'warning');
+          if (item.children.length) report(item.children[0].line, 'options cannot have sub-options');
+          return {
+            html: renderInline(m ? m[2] : item.text, at(item.line - b.line)),
+            correct: Boolean(m && m[1] !== ' '),
+            feedbackHtml: item.follow.length ? renderMarkdown(item.follow.join('\n'), at(item.line - b.line)) : null,
+          };
+        });
+        if (!lead.join('').trim()) report(b.line, 'the knowledge check has no question: write it above the options');
+        if (options.length < 2) report(b.line - 1, 'a knowledge check needs at least two options ("- [ ] ..." lines)');
+        else if (!options.some((o) => o.correct)) report(b.line - 1, 'no option is marked correct: write "[x]" on the right one(s)');
+        const id = idFor('check', b.args, b.line);
+        out.checks.push({ id, questionHtml: renderMarkdown(lead.join('\n'), at(0)), multiple: options.filter((o) => o.correct).length > 1, options });
+        out.segments.push({ kind: 'check', id });
+        break;
+      }
+      case 'reflection': {
+        const id = idFor('reflection', b.args, b.line);
+        out.reflections.push({ id, promptHtml: renderMarkdown(inner, at(0)) });
+        out.segments.push({ kind: 'reflection', id });
+        break;
+      }
+      case 'scenario': {
+        const { lead, list, listOffset } = leadAndList(b.lines);
+        const items = parseList(list, b.line + listOffset, report);
+        if (!lead.join('').trim()) report(b.line, 'the scenario has no situation: describe it above the choices');
+        if (items.length < 2) report(b.line - 1, 'a scenario needs at least two choices ("- ..." lines)');
+        const choice = (item: ListItem): string => {
+          if (!item.follow.length) report(item.line, 'say what follows this choice: add a line "  > what happens" under it');
+          const outcome = renderMarkdown(item.follow.join('\n'), at(item.line - b.line));
+          const next = item.children.length ? `<div class="choices">${item.children.map(choice).join('')}</div>` : '';
+          return `<details class="choice"><summary>${renderInline(item.text, at(item.line - b.line))}</summary><div class="outcome">${outcome}${next}</div></details>`;
+        };
+        const title = b.args ? `<h3 class="block-title">${renderInline(b.args, at(-1))}</h3>` : '';
+        html(`<section class="block scenario">${title}<div class="situation">${renderMarkdown(lead.join('\n'), at(0))}</div>`
+          + `<p class="choices-intro">${escapeHtml(ctx.label('blocks.scenarioChoose'))}</p><div class="choices">${items.map(choice).join('')}</div></section>`);
+        break;
+      }
+      case 'note':
+      case 'tip':
+      case 'caution': {
+        const title = b.args ? renderInline(b.args, at(-1)) : escapeHtml(ctx.label(`blocks.${b.name}`));
+        html(`<div class="block callout ${b.name}" role="note"><p class="callout-title">${title}</p>${renderMarkdown(inner, at(0))}</div>`);
+        break;
+      }
+      case 'voice': {
+        const by = b.args ? renderInline(b.args, at(-1)) : escapeHtml(ctx.label('blocks.voiceAnonymous'));
+        html(`<figure class="block voice"><blockquote>${renderMarkdown(inner, at(0))}</blockquote><figcaption>${by}</figcaption></figure>`);
+        break;
+      }
+      case 'video':
+      case 'audio': {
+        const src = b.args.trim();
+        const url = src ? ctx.media(src) : undefined;
+        if (!src) report(b.line - 1, `write the file after the block name, e.g. "::: ${b.name} media/clip.${b.name === 'video' ? 'mp4' : 'mp3'}"`);
+        else if (!url) report(b.line - 1, `"${src}" is not in this course's media/ folder`);
+        const player = url ? `<${b.name} controls preload="none" src="${escapeHtml(url)}"></${b.name}>` : '';
+        html(`<figure class="block media">${player}<figcaption><details open><summary>${escapeHtml(ctx.label('blocks.transcript'))}</summary>${renderMarkdown(inner, at(0))}</details></figcaption></figure>`);
+        break;
+      }
+    }
+  }
+  return out;
+}

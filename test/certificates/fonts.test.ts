@@ -1,0 +1,134 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as fontkit from 'fontkit';
+import { buildFonts } from '../../src/certificates/build-fonts';
+import {
+  CERTIFICATE_FACES,
+  WoffFormatError,
+  bcSansWoffDir,
+  loadCertificateFonts,
+  readWoff,
+  shippedFaces,
+  stripHinting,
+  woffToSfnt,
+  writeSfnt,
+} from '../../src/certificates/fonts';
+import { tempDir } from './helpers';
+
+const woffPath = (stem: string): string => path.join(bcSansWoffDir(), `${stem}.woff`);
+
+function checksum(buf: Buffer): number {
+  let sum = 0;
+  for (let i = 0; i < buf.length; i += 4) {
+    const word = Buffer.alloc(4);
+    buf.copy(word, 0, i, Math.min(i + 4, buf.length));
+    sum = (sum + word.readUInt32BE(0)) >>> 0;
+  }
+  return sum;
+}
+
+/** Check an sfnt's structure the way a strict font loader would. */
+function assertValidSfnt(ttf: Buffer): string[] {
+  const numTables = ttf.readUInt16BE(4);
+  const searchRange = ttf.readUInt16BE(6);
+  const entrySelector = ttf.readUInt16BE(8);
+  const rangeShift = ttf.readUInt16BE(10);
+  expect(2 ** entrySelector * 16).toBe(searchRange);
+  expect(searchRange).toBeLessThanOrEqual(numTables * 16);
+  expect(searchRange * 2).toBeGreaterThan(numTables * 16);
+  expect(rangeShift).toBe(numTables * 16 - searchRange);
+  const tags: string[] = [];
+  let prevTag = -1;
+  for (let i = 0; i < numTables; i++) {
+    const e = 12 + i * 16;
+    const tagNum = ttf.readUInt32BE(e);
+    const tag = ttf.toString('latin1', e, e + 4);
+    const sum = ttf.readUInt32BE(e + 4);
+    const offset = ttf.readUInt32BE(e + 8);
+    const length = ttf.readUInt32BE(e + 12);
+    expect(tagNum).toBeGreaterThan(prevTag); // sorted, no duplicates
+    prevTag = tagNum;
+    expect(offset % 4).toBe(0);
+    expect(offset + length).toBeLessThanOrEqual(ttf.length);
+    const data = Buffer.from(ttf.subarray(offset, offset + length));
+    if (tag === 'head') data.writeUInt32BE(0, 8);
+    expect(checksum(data)).toBe(sum);
+    tags.push(tag);
+  }
+  expect(checksum(ttf)).toBe(0xb1b0afba); // whole file, with head.checkSumAdjustment
+  return tags;
+}
+
+describe('WOFF → TTF', () => {
+  test('the package ships the faces we use', () => {
+    const faces = shippedFaces();
+    for (const stem of Object.values(CERTIFICATE_FACES)) expect(faces).toContain(stem);
+  });
+
+  test('a faithful conversion is a valid sfnt of the size the WOFF header announces', () => {
+    const woff = fs.readFileSync(woffPath('BCSans-Regular'));
+    const ttf = woffToSfnt(woff);
+    expect(ttf.length).toBe(woff.readUInt32BE(16)); // totalSfntSize
+    const tags = assertValidSfnt(ttf);
+    expect(tags).toEqual(expect.arrayContaining(['glyf', 'loca', 'cmap', 'GPOS', 'GSUB', 'fpgm']));
+    const font = fontkit.create(ttf) as fontkit.Font;
+    expect(font.postscriptName).toBe('BCSans-Regular');
+  });
+
+  test('stripping hinting keeps every outline and advance, drops the programs', () => {
+    const original = readWoff(fs.readFileSync(woffPath('BCSans-Bold')));
+    const stripped = stripHinting(original);
+    const ttf = writeSfnt(stripped);
+    const tags = assertValidSfnt(ttf);
+    for (const gone of ['fpgm', 'prep', 'cvt ', 'DSIG']) expect(tags).not.toContain(gone);
+    expect(ttf.length).toBeLessThan(writeSfnt(original).length * 0.6);
+
+    const a = fontkit.create(writeSfnt(original)) as fontkit.Font;
+    const b = fontkit.create(ttf) as fontkit.Font;
+    expect(b.numGlyphs).toBe(a.numGlyphs);
+    for (let i = 0; i < a.numGlyphs; i++) {
+      const ga = a.getGlyph(i);
+      const gb = b.getGlyph(i);
+      if (ga.path.toSVG() !== gb.path.toSVG() || ga.advanceWidth !== gb.advanceWidth) {
+        throw new Error(`glyph ${i} changed`);
+      }
+    }
+    // Shaping (GSUB/GPOS) is untouched: the same glyphs at the same positions.
+    const text = 'Sḵwx̱wú7mesh xʷməθkʷəy̓əm Stó:lō səl̓ilw̓ətaʔɬ';
+    const ra = a.layout(text);
+    const rb = b.layout(text);
+    expect(rb.glyphs.map((g) => g.id)).toEqual(ra.glyphs.map((g) => g.id));
+    expect(rb.positions).toEqual(ra.positions);
+    expect(ra.glyphs.some((g) => g.id === 0)).toBe(false); // BC Sans covers every character
+  });
+
+  test('refuses what is not WOFF 1.0', () => {
+    expect(() => woffToSfnt(Buffer.from('not a font at all, just some bytes for the header check.'))).toThrow(WoffFormatError);
+    const woff2 = fs.readFileSync(path.join(bcSansWoffDir(), 'BCSans-Regular.woff2'));
+    expect(() => woffToSfnt(woff2)).toThrow(WoffFormatError);
+    const truncated = fs.readFileSync(woffPath('BCSans-Regular')).subarray(0, 5000);
+    expect(() => woffToSfnt(truncated)).toThrow(WoffFormatError);
+    const corrupt = Buffer.from(fs.readFileSync(woffPath('BCSans-Italic')));
+    corrupt[corrupt.length - 100] ^= 0xff; // inside the last table's data
+    expect(() => woffToSfnt(corrupt)).toThrow(WoffFormatError);
+  });
+});
+
+describe('loadCertificateFonts', () => {
+  test('reads the built TTFs from a directory', () => {
+    const dir = tempDir('bw-fonts-');
+    const written = buildFonts(dir);
+    expect(written.map((f) => path.basename(f)).sort()).toEqual(shippedFaces().map((s) => `${s}.ttf`));
+    const fonts = loadCertificateFonts(dir);
+    expect(fonts.regular.postscriptName).toBe('BCSans-Regular');
+    expect(fonts.bold.postscriptName).toBe('BCSans-Bold');
+    expect(fonts.italic.postscriptName).toBe('BCSans-Italic');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('builds them in memory when they have not been built', () => {
+    const fonts = loadCertificateFonts(path.join(tempDir('bw-nofonts-'), 'missing'));
+    expect(typeof fonts.regular.layout).toBe('function');
+    expect(fonts.bold.layout('Stó:lō').glyphs.length).toBeGreaterThan(0);
+  });
+});
