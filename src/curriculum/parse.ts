@@ -144,19 +144,38 @@ export interface ParsedCourse {
   mediaContent: Map<string, Buffer>;
 }
 
-function readMedia(dir: string, problems: Problem[], sources: Source[]): { files: MediaFile[]; content: Map<string, Buffer> } {
-  const files: MediaFile[] = [];
-  const content = new Map<string, Buffer>();
-  const mediaDir = path.join(dir, 'media');
-  if (!fs.existsSync(mediaDir)) return { files, content };
-  for (const entry of fs.readdirSync(mediaDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const file = path.join(mediaDir, entry.name);
-    if (!entry.isFile()) {
-      problems.push({ file, line: 1, severity: 'error', message: 'media/ holds files only, no folders' });
-      continue;
+/** A course's files by relative POSIX path ("course.md", "01-x.md", "media/form.png"). */
+export type CourseFiles = Map<string, Buffer>;
+
+/** Reads a course folder from disk: its top-level files and its media/ folder. */
+export function readCourseFolder(dir: string): { files: CourseFiles; problems: Problem[] } {
+  const files: CourseFiles = new Map();
+  const problems: Problem[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('.')) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isFile()) files.set(entry.name, fs.readFileSync(full));
+    else if (entry.isDirectory() && entry.name === 'media') {
+      for (const m of fs.readdirSync(full, { withFileTypes: true })) {
+        if (m.name.startsWith('.')) continue;
+        if (m.isFile()) files.set(`media/${m.name}`, fs.readFileSync(path.join(full, m.name)));
+        else problems.push({ file: path.join(full, m.name), line: 1, severity: 'error', message: 'media/ holds files only, no folders' });
+      }
+    } else if (entry.isDirectory()) {
+      problems.push({ file: full, line: 1, severity: 'warning', message: 'folders other than media/ are ignored' });
     }
-    const type = MEDIA_TYPES[path.extname(entry.name).toLowerCase()];
-    if (!/^[A-Za-z0-9._-]+$/.test(entry.name)) {
+  }
+  return { files, problems };
+}
+
+function readMedia(root: string, files: CourseFiles, problems: Problem[], sources: Source[]): { files: MediaFile[]; content: Map<string, Buffer> } {
+  const media: MediaFile[] = [];
+  const content = new Map<string, Buffer>();
+  for (const rel of [...files.keys()].filter((k) => k.startsWith('media/')).sort()) {
+    const name = rel.slice('media/'.length);
+    const file = path.join(root, rel);
+    const type = MEDIA_TYPES[path.extname(name).toLowerCase()];
+    if (!/^[A-Za-z0-9._-]+$/.test(name)) {
       problems.push({ file, line: 1, severity: 'error', message: 'media file names use letters, digits, dots, hyphens and underscores only' });
       continue;
     }
@@ -164,24 +183,25 @@ function readMedia(dir: string, problems: Problem[], sources: Source[]): { files
       problems.push({ file, line: 1, severity: 'error', message: `files of this type cannot be used; use one of ${Object.keys(MEDIA_TYPES).join(' ')}` });
       continue;
     }
-    const bytes = fs.readFileSync(file);
+    const bytes = files.get(rel)!;
     if (bytes.length > MAX_MEDIA_BYTES) {
       problems.push({ file, line: 1, severity: 'error', message: `the file is ${(bytes.length / 1048576).toFixed(1)} MB; the limit is ${MAX_MEDIA_BYTES / 1048576} MB` });
       continue;
     }
     const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
-    files.push({ path: `media/${entry.name}`, sha256, contentType: type, size: bytes.length });
+    media.push({ path: rel, sha256, contentType: type, size: bytes.length });
     content.set(sha256, bytes);
     sources.push({ file, content: bytes });
   }
-  return { files, content };
+  return { files: media, content };
 }
 
-function readGlossary(dir: string, problems: Problem[], sources: Source[]): Map<string, { term: string; anchor: string; definition: string }> {
+function readGlossary(root: string, files: CourseFiles, problems: Problem[], sources: Source[]): Map<string, { term: string; anchor: string; definition: string }> {
   const terms = new Map<string, { term: string; anchor: string; definition: string }>();
-  const file = path.join(dir, 'glossary.md');
-  if (!fs.existsSync(file)) return terms;
-  const src = { file, content: fs.readFileSync(file, 'utf8') };
+  const bytes = files.get('glossary.md');
+  if (!bytes) return terms;
+  const file = path.join(root, 'glossary.md');
+  const src = { file, content: bytes.toString('utf8') };
   sources.push(src);
   const fm = splitFrontMatter(src, problems);
   const data = fm ? validate(glossarySchema, fm, src, problems) : null;
@@ -205,29 +225,40 @@ function labelsFor(language: string): (key: string) => string {
   return label;
 }
 
-/** Parses one course folder. `course` is null when any problem is an error. */
+/** Parses one course folder on disk. `course` is null when any problem is an error. */
 export function parseCourseDir(dir: string): ParsedCourse {
-  const slug = path.basename(dir);
+  const { files, problems } = readCourseFolder(dir);
+  const parsed = parseCourseFiles(path.basename(dir), files, dir);
+  return { ...parsed, problems: [...problems, ...parsed.problems], course: problems.some((p) => p.severity === 'error') ? null : parsed.course };
+}
+
+/**
+ * Parses a course from its files, wherever they came from (a folder, a draft, an upload).
+ * Problems name files as `root/relative-path`.
+ */
+export function parseCourseFiles(slug: string, files: CourseFiles, root: string): ParsedCourse {
+  const dir = root;
   const problems: Problem[] = [];
   const none = { slug, course: null, problems, mediaContent: new Map<string, Buffer>() };
   const error = (file: string, line: number, message: string) => problems.push({ file, line, message, severity: 'error' });
   if (!SLUG.test(slug)) error(dir, 1, `course folder name "${slug}" must be lowercase letters, digits and hyphens`);
 
-  const entries = fs.readdirSync(dir, { withFileTypes: true });
   const courseFile = path.join(dir, 'course.md');
-  if (!entries.some((e) => e.isFile() && e.name === 'course.md')) {
+  if (!files.has('course.md')) {
     error(courseFile, 1, 'missing course.md: every course folder needs one, with title, summary, audience and minutes');
     return none;
   }
 
-  const sources: Source[] = [{ file: courseFile, content: fs.readFileSync(courseFile, 'utf8') }];
+  const sources: Source[] = [{ file: courseFile, content: files.get('course.md')!.toString('utf8') }];
   const courseFm = splitFrontMatter(sources[0], problems);
   const meta = courseFm ? validate(courseSchema, courseFm, sources[0], problems) : null;
-  const media = readMedia(dir, problems, sources);
-  const glossary = readGlossary(dir, problems, sources);
+  const media = readMedia(dir, files, problems, sources);
+  const glossary = readGlossary(dir, files, problems, sources);
 
-  const moduleFiles = entries.filter((e) => e.isFile() && e.name.endsWith('.md') && !['course.md', 'README.md', 'glossary.md'].includes(e.name))
-    .map((e) => e.name).sort();
+  const moduleFiles = [...files.keys()].filter((n) => !n.includes('/') && n.endsWith('.md') && !['course.md', 'README.md', 'glossary.md'].includes(n)).sort();
+  for (const n of [...files.keys()].filter((n) => !n.includes('/') && !n.endsWith('.md'))) {
+    problems.push({ file: path.join(dir, n), line: 1, severity: 'warning', message: 'this file is not part of the course: modules are .md files, and media belong in media/' });
+  }
   const moduleUrls = new Map<string, string>();
   for (const name of moduleFiles) {
     const m = MODULE_FILE.exec(name);
@@ -268,7 +299,7 @@ export function parseCourseDir(dir: string): ParsedCourse {
     if (keys.has(key)) error(file, 1, `module key "${key}" is also used by ${keys.get(key)}; module keys must be unique in a course`);
     numbers.set(number, name);
     keys.set(key, name);
-    const src = { file, content: fs.readFileSync(file, 'utf8') };
+    const src = { file, content: files.get(name)!.toString('utf8') };
     sources.push(src);
     const fm = splitFrontMatter(src, problems);
     if (!fm) continue;
