@@ -1,70 +1,10 @@
-// Process entry: config → database → migrate → curriculum sync → listen → clean shutdown.
-import http from 'node:http';
-import path from 'node:path';
+// Process entry for `npm start`: config, then startServer (src/start.ts): database → migrate →
+// curriculum sync → listen → clean shutdown on SIGTERM.
 import { loadConfig } from './config';
-import { createDb } from './db/knex';
-import { migrateLatest } from './db/migrate';
-import { createLogger } from './logger';
-import { systemClock } from './clock';
-import { createServices } from './services';
-import { createApp } from './app';
-import { formatProblem } from './curriculum/parse';
+import { startServer, startFailed } from './start';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  const logger = createLogger(config.logLevel);
-  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'bridgework.sqlite'), logger });
-  await migrateLatest(db);
-  const services = createServices({ config, db, clock: systemClock, logger });
-  const { published, problems } = await services.curriculum.syncFromDisk(config.curriculumDir);
-  const { app, sessionStore } = createApp({ config, db, clock: systemClock, logger, services });
-
-  const server = http.createServer(app);
-  server.keepAliveTimeout = 5000;
-  await new Promise<void>((resolve) => server.listen(config.port, resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-
-  const lines = [`Bridgework is running: open ${config.baseUrl}/ (listening on port ${port})`,
-    `Database: ${config.databaseUrl ? 'PostgreSQL' : path.join(config.dataDir, 'bridgework.sqlite')}`,
-    `Curriculum: ${config.curriculumDir} (${published.length} course(s) newly published, ${problems.filter((p) => p.severity === 'error').length} error(s))`];
-  for (const p of problems) lines.push(`  ${formatProblem(p)}`);
-  const token = await services.accounts.issueSetupTokenIfNoAdmin();
-  if (token) {
-    lines.push('', 'No administrator exists yet. Create the first one with this one-time link (valid 24 hours):',
-      `  ${config.baseUrl}/setup/${token}`,
-      'or from the command line:  npx bridgework users add --email you@example.org --name "Your Name" --role admin');
-  }
-  process.stdout.write(lines.join('\n') + '\n');
-
-  const pruneTimer = setInterval(() => { sessionStore.prune().catch((err) => logger.warn({ err }, 'session prune failed')); }, 60 * 60 * 1000);
-  pruneTimer.unref();
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'stopping: finishing requests in flight');
-    clearInterval(pruneTimer);
-    // Stop accepting; idle keep-alive sockets are closed so close() can finish.
-    server.close(async (err) => {
-      if (err) logger.error({ err }, 'server close failed');
-      await db.destroy();
-      logger.info('stopped');
-      process.exit(err ? 1 : 0);
-    });
-    // Keep-alive connections become idle as their last response ends: close them as they do,
-    // rather than waiting out the keep-alive timeout.
-    server.closeIdleConnections();
-    setInterval(() => server.closeIdleConnections(), 100).unref();
-    // A request that never finishes must not keep the process alive forever.
-    setTimeout(() => { logger.error('shutdown timed out'); process.exit(1); }, 10_000).unref();
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  await startServer(loadConfig());
 }
 
-main().catch((err) => {
-  process.stderr.write(`Bridgework could not start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+main().catch(startFailed);

@@ -8,7 +8,7 @@ import { createCurriculumService } from './curriculum/service';
 import { createCertificateService } from './certificates/service';
 import { createLearningService } from './learning/service';
 import { createCertificateRenderer, type CertificateRenderer } from './certificates/pdf';
-import { loadCertificateFonts } from './certificates/fonts';
+import { loadCertificateFonts, type CertificateFonts } from './certificates/fonts';
 
 export interface Services {
   accounts: ReturnType<typeof createAccountService>;
@@ -16,6 +16,8 @@ export interface Services {
   certificates: ReturnType<typeof createCertificateService>;
   learning: ReturnType<typeof createLearningService>;
   renderer: CertificateRenderer;
+  /** Parsed once at start and shared by every PDF the app makes. */
+  fonts: CertificateFonts;
 }
 
 export function createServices({ config, db, clock, logger }: { config: Config; db: Db; clock: Clock; logger: Logger }): Services {
@@ -24,13 +26,14 @@ export function createServices({ config, db, clock, logger }: { config: Config; 
   const certificates = createCertificateService({ db, clock });
   const learning = createLearningService({ db, clock, curriculum, certificates });
   // Fonts are parsed once here, not per certificate (that costs 30+ ms a document).
+  const fonts = loadCertificateFonts();
   const renderer = createCertificateRenderer({
-    fonts: loadCertificateFonts(),
+    fonts,
     organizationName: config.organizationName,
     signatoryName: config.signatoryName,
     signatoryTitle: config.signatoryTitle,
     paperSize: config.paperSize,
     baseUrl: config.baseUrl,
   });
-  return { accounts, curriculum, certificates, learning, renderer };
+  return { accounts, curriculum, certificates, learning, renderer, fonts };
 }

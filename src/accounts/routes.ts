@@ -3,13 +3,16 @@ import { Router, type Request, type Response, type NextFunction } from 'express'
 import type { PassportInstance } from './passport';
 import type { AccountService } from './service';
 import type { SessionUser } from './types';
-import { registerSchema, loginSchema } from './schemas';
+import { registerSchema, loginSchema, nameSchema } from './schemas';
+import type { Db } from '../db/knex';
 import { parseForm, type FieldErrors } from '../http/validate';
 import { publicAccess, signedIn, safeLocalPath } from '../http/guards';
 import { HttpError, notFound } from '../http/errors';
 
 interface Deps {
   accounts: AccountService;
+  /** Reissues the user's certificates under a corrected name, inside the given transaction. */
+  reissueCertificates: (trx: Db, userId: number, name: string) => Promise<number>;
   passport: PassportInstance;
   loginLimiter: (req: Request, res: Response, next: NextFunction) => void;
 }
@@ -28,8 +31,29 @@ function logIn(req: Request, user: SessionUser): Promise<void> {
   return new Promise((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
 }
 
-export function accountRoutes({ accounts, passport, loginLimiter }: Deps): Router {
+export function accountRoutes({ accounts, passport, loginLimiter, reissueCertificates }: Deps): Router {
   const router = Router();
+
+  const showAccount = (res: Response, values: Record<string, string>, errors: FieldErrors = {}, status = 200, reissued: number | null = null) =>
+    res.page('accounts/account', { title: res.locals.t('account.title'), values, errors, reissued }, status);
+
+  router.get('/account', signedIn, (req, res) => {
+    const reissued = typeof req.query.reissued === 'string' ? Number(req.query.reissued) : null;
+    showAccount(res, { displayName: req.user!.displayName }, {}, 200, Number.isInteger(reissued) ? reissued : null);
+  });
+
+  router.post('/account', signedIn, async (req, res) => {
+    const form = parseForm(nameSchema, req.body);
+    if (!form.ok) return showAccount(res, keptValues(req.body), form.errors, 422);
+    const user = req.user!;
+    let reissued = 0;
+    if (form.data.displayName !== user.displayName) {
+      await accounts.changeDisplayName(user.id, form.data.displayName, async (trx) => {
+        reissued = await reissueCertificates(trx, user.id, form.data.displayName);
+      });
+    }
+    res.redirect(303, `/account?reissued=${reissued}`);
+  });
 
   const showRegister = (res: Response, values: Record<string, string> = {}, errors: FieldErrors = {}, status = 200) =>
     res.page('accounts/register', { title: res.locals.t('register.title'), values, errors }, status);

@@ -43,4 +43,6 @@ export const addUserSchema = z.object({
   role: z.enum(ROLES),
 });
 
+export const nameSchema = z.object({ displayName });
+
 export type RegisterInput = z.infer<typeof registerSchema>;

@@ -39,6 +39,17 @@ export function createAccountService({ db, clock }: { db: Db; clock: Clock }) {
       return user && ok ? publicUser(user) : null;
     },
 
+    /**
+     * Corrects the name printed on certificates. `alsoInTransaction` lets the certificate service
+     * reissue in the same transaction, so the name and the certificates never disagree.
+     */
+    async changeDisplayName(userId: number, displayName: string, alsoInTransaction: (trx: Db) => Promise<unknown>): Promise<void> {
+      await db.transaction(async (trx) => {
+        await store.updateDisplayName(trx, userId, displayName);
+        await alsoInTransaction(trx);
+      });
+    },
+
     async findUser(id: number): Promise<SessionUser | null> {
       const user = await store.findUserById(db, id);
       return user ? publicUser(user) : null;

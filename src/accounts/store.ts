@@ -40,6 +40,10 @@ export async function insertUser(
   return toNumber(typeof row === 'object' ? row.id : row);
 }
 
+export async function updateDisplayName(db: Db, id: number, displayName: string): Promise<void> {
+  await db('users').where({ id }).update({ display_name: displayName });
+}
+
 export async function countAdmins(db: Db): Promise<number> {
   const row = await db('users').where({ role: 'admin' }).count({ n: '*' }).first();
   return toNumber(row?.n ?? 0);

@@ -1,27 +1,69 @@
-// The holder's certificate PDF and the public verification page. HTTP only.
+// Certificates: the holder's PDF and transcript, the public verification page, and the
+// administrator's search, revocation and bulk download. HTTP only.
 import { Router, type RequestHandler } from 'express';
+import { zipSync } from 'fflate';
+import { z } from 'zod';
 import type { CertificateService } from './service';
+import { toRecord } from './service';
 import type { CertificateRenderer } from './pdf';
-import { publicAccess, signedIn } from '../http/guards';
+import type { CertificateFonts } from './fonts';
+import { renderTranscriptPdf } from './transcript-pdf';
+import type { Clock } from '../clock';
+import { hasRole, publicAccess, signedIn } from '../http/guards';
+import { parseForm } from '../http/validate';
+import { badRequest } from '../http/errors';
 import { formatCode } from './codes';
 
 interface Deps {
   certificates: CertificateService;
   renderer: CertificateRenderer;
+  fonts: CertificateFonts;
+  clock: Clock;
+  organizationName: string;
+  baseUrl: string;
   verifyLimiter: RequestHandler;
 }
 
-export function certificateRoutes({ certificates, renderer, verifyLimiter }: Deps): Router {
+const revokeSchema = z.object({
+  reason: z.string().trim().min(3, 'validation.reasonRequired').max(500, 'validation.reasonTooLong'),
+});
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const selectionSchema = z.object({
+  course: z.string().regex(/^[a-z0-9-]{1,100}$/).optional().or(z.literal('')),
+  from: z.string().regex(DAY).optional().or(z.literal('')),
+  to: z.string().regex(DAY).optional().or(z.literal('')),
+});
+
+/** Most certificates one bulk download may hold; a larger selection is asked to narrow down. */
+export const MAX_ZIP_CERTIFICATES = 2000;
+
+export function certificateRoutes(deps: Deps): Router {
+  const { certificates, renderer, verifyLimiter } = deps;
   const router = Router();
 
   router.get('/certificates/:code.pdf', signedIn, async (req, res) => {
     const c = await certificates.ownCertificate(String(req.params.code), req.user!.id);
-    const pdf = renderer.render(
-      { code: c.code, holderName: c.holderName, courseTitle: c.courseTitle, hours: c.hours, issuedAt: c.issuedAt, expiresAt: c.expiresAt },
-      req.t, res.locals.lang,
-    );
+    const pdf = renderer.render(toRecord(c), req.t, res.locals.lang);
     res.set('Content-Type', 'application/pdf');
     res.set('Content-Disposition', `attachment; filename="certificate-${c.code}.pdf"`);
+    res.set('Cache-Control', 'private, no-store');
+    res.send(pdf);
+  });
+
+  router.get('/transcript', signedIn, async (req, res) => {
+    const history = await certificates.listForUser(req.user!.id);
+    res.page('certificates/transcript', { title: res.locals.t('transcript.title'), history, formatCode });
+  });
+
+  router.get('/transcript.pdf', signedIn, async (req, res) => {
+    const history = (await certificates.listForUser(req.user!.id)).filter((c) => c.status !== 'superseded');
+    const pdf = await renderTranscriptPdf(deps.fonts, {
+      holderName: req.user!.displayName, generatedAt: deps.clock.now(), certificates: history,
+      organizationName: deps.organizationName, baseUrl: deps.baseUrl,
+    }, req.t, res.locals.lang);
+    res.set('Content-Type', 'application/pdf');
+    res.set('Content-Disposition', 'attachment; filename="transcript.pdf"');
     res.set('Cache-Control', 'private, no-store');
     res.send(pdf);
   });
@@ -49,10 +91,59 @@ export function certificateRoutes({ certificates, renderer, verifyLimiter }: Dep
       return res.json({
         valid: v.status === 'valid', status: v.status, code: formatCode(v.code), holderName: v.holderName,
         courseTitle: v.courseTitle, hours: v.hours, issuedAt: v.issuedAt.toISOString(), expiresAt: v.expiresAt?.toISOString() ?? null,
-        revokedAt: v.revokedAt?.toISOString() ?? null,
+        revokedAt: v.revokedAt?.toISOString() ?? null, revokedReason: v.revokedReason, supersededAt: v.supersededAt?.toISOString() ?? null,
       });
     }
     res.page('certificates/verify', { title: res.locals.t('verify.title'), v, code: formatCode(v.code) });
+  });
+
+  // ---- administrators ------------------------------------------------------------------
+  function selection(query: unknown) {
+    const q = selectionSchema.safeParse(query);
+    if (!q.success) throw badRequest();
+    const day = (s: string | undefined, plus = 0) => (s ? new Date(Date.parse(`${s}T00:00:00Z`) + plus) : undefined);
+    return {
+      values: { course: q.data.course ?? '', from: q.data.from ?? '', to: q.data.to ?? '' },
+      // `to` is inclusive: everything issued before the end of that day.
+      filter: { courseSlug: q.data.course || undefined, from: day(q.data.from), to: day(q.data.to, 24 * 60 * 60 * 1000) },
+    };
+  }
+
+  router.get('/admin/certificates', hasRole('admin'), async (req, res) => {
+    const { values, filter } = selection(req.query);
+    const found = await certificates.search({ ...filter, limit: 200 });
+    const query = new URLSearchParams(values).toString();
+    res.page('admin/certificates', {
+      title: res.locals.t('adminCertificates.title'), values, found, query, formatCode, errors: {}, reasons: {},
+      revoked: typeof req.query.revoked === 'string' ? req.query.revoked : null,
+    });
+  });
+
+  router.get('/admin/certificates.zip', hasRole('admin'), async (req, res) => {
+    const { filter } = selection(req.query);
+    const found = (await certificates.search({ ...filter, limit: MAX_ZIP_CERTIFICATES + 1 })).filter((c) => c.status !== 'superseded');
+    if (found.length > MAX_ZIP_CERTIFICATES) throw badRequest(`more than ${MAX_ZIP_CERTIFICATES} certificates`);
+    const files: Record<string, Uint8Array> = {};
+    for (const c of found) files[`${c.courseSlug}/${formatCode(c.code)}.pdf`] = renderer.render(toRecord(c), req.t, res.locals.lang);
+    // PDFs are already compressed: store them as they are.
+    const zip = zipSync(files, { level: 0, mtime: new Date('2000-01-01T00:00:00Z') });
+    res.set('Content-Type', 'application/zip');
+    res.set('Content-Disposition', 'attachment; filename="certificates.zip"');
+    res.set('Cache-Control', 'private, no-store');
+    res.send(Buffer.from(zip));
+  });
+
+  router.post('/admin/certificates/:code/revoke', hasRole('admin'), async (req, res) => {
+    const cert = await certificates.byCode(String(req.params.code));
+    const form = parseForm(revokeSchema, req.body);
+    if (!form.ok) {
+      return res.page('admin/certificates', {
+        title: res.locals.t('adminCertificates.title'), values: { course: '', from: '', to: '' }, found: [cert], query: '', formatCode,
+        errors: { [cert.code]: form.errors.reason }, reasons: { [cert.code]: typeof req.body?.reason === 'string' ? req.body.reason : '' }, revoked: null,
+      }, 422);
+    }
+    await certificates.revoke(cert.code, form.data.reason, req.user!.id);
+    res.redirect(303, `/admin/certificates?revoked=${cert.code}`);
   });
 
   return router;

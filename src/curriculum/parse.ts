@@ -25,6 +25,7 @@ const courseSchema = z.strictObject({
   objectives: z.array(text(300)).default([]),
   version_notes: text(2000).optional(),
   validity_months: z.number().int('must be a whole number of months').min(1).max(120).optional(),
+  refresher: z.string().regex(SLUG, 'must be the folder name of another course').optional(),
 });
 
 const glossarySchema = z.strictObject({
@@ -142,6 +143,11 @@ export interface ParsedCourse {
   problems: Problem[];
   /** The bytes of each media file, by sha256: stored beside the version when it is published. */
   mediaContent: Map<string, Buffer>;
+  /**
+   * What did compile, even when the course has errors elsewhere: the authoring preview shows a
+   * module as soon as that module compiles. Never published.
+   */
+  partial?: { overviewHtml: string; modules: CompiledModule[] };
 }
 
 /** A course's files by relative POSIX path ("course.md", "01-x.md", "media/form.png"). */
@@ -317,7 +323,7 @@ export function parseCourseFiles(slug: string, files: CourseFiles, root: string)
     if (!usedMedia.has(f.path)) problems.push({ file: path.join(dir, f.path), line: 1, severity: 'warning', message: 'no module uses this file' });
   }
 
-  if (problems.some((p) => p.severity === 'error') || !meta || !courseFm) return { ...none, problems };
+  if (problems.some((p) => p.severity === 'error') || !meta || !courseFm) return { ...none, problems, partial: { overviewHtml, modules } };
   return {
     slug,
     problems,
@@ -333,6 +339,7 @@ export function parseCourseFiles(slug: string, files: CourseFiles, root: string)
       objectives: meta.objectives,
       versionNotes: meta.version_notes ?? null,
       validityMonths: meta.validity_months ?? null,
+      refresher: meta.refresher ?? null,
       overviewHtml,
       modules,
       glossary: [...glossary.values()].sort((a, b) => a.term.localeCompare(b.term))
@@ -355,7 +362,15 @@ export function parseCurriculum(root: string): { courses: CompiledCourse[]; prob
     return { courses, media, problems: [{ file: root, line: 1, message: 'curriculum folder not found or not readable', severity: 'error' }] };
   }
   for (const e of entries.filter((d) => d.isDirectory() && !/^[._]/.test(d.name)).sort((a, b) => a.name.localeCompare(b.name))) {
-    const result = parseCourseDir(path.join(root, e.name));
+    let result: ParsedCourse;
+    try {
+      result = parseCourseDir(path.join(root, e.name));
+    } catch (err) {
+      // A file that vanished mid-read (an editor saving) or cannot be read: this course is skipped, the others go on.
+      const reason = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+      problems.push({ file: path.join(root, e.name), line: 1, severity: 'error', message: `the course folder could not be read (${reason}); save the file again` });
+      continue;
+    }
     problems.push(...result.problems);
     if (result.course) courses.push(result.course);
     for (const [sha, bytes] of result.mediaContent) media.set(sha, bytes);

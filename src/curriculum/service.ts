@@ -1,18 +1,47 @@
 // Publishing courses as immutable versions, and serving compiled versions from a cache keyed by
 // version id. A version never changes once written, so any instance may cache it forever.
+import crypto from 'node:crypto';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Db } from '../db/knex';
 import type { Clock } from '../clock';
 import type { CompiledCourse, Problem } from './types';
-import { parseCurriculum, formatProblem } from './parse';
+import { parseCurriculum, formatProblem, readCourseFolder, MEDIA_TYPES, type CourseFiles } from './parse';
 import * as store from './store';
+import * as files from './authoring-store';
+import { conflict } from '../http/errors';
+
+/** How a course is published: by whom, from where, with which files (see src/curriculum/authoring-service.ts). */
+export interface PublishOptions {
+  /** Who owns the course: a course is only ever published by its owner ('folder' by default). */
+  source?: files.CourseSource;
+  /** Every file of the course folder, recorded with a new version so it can be downloaded exactly. */
+  files?: CourseFiles;
+  publishedByUserId?: number | null;
+  notes?: string | null;
+}
+
+/** The stored type of a course file's bytes. */
+export function contentTypeOf(file: string): string {
+  if (file.endsWith('.md')) return 'text/markdown; charset=utf-8';
+  return MEDIA_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+export function sha256Of(bytes: Buffer): string {
+  return crypto.createHash('sha256').update(bytes).digest('hex');
+}
 
 export function createCurriculumService({ db, clock, logger }: { db: Db; clock: Clock; logger: Logger }) {
   const versions = new Map<number, CompiledCourse>();
   let lastProblems: Problem[] = [];
 
-  /** Publishes a compiled course with its media, in one transaction. Publishing the same content again changes nothing. */
-  async function publish(course: CompiledCourse, publishedBy: string, media: Map<string, Buffer> = new Map()): Promise<{ versionId: number; changed: boolean }> {
+  /**
+   * Publishes a compiled course with its media, in one transaction. Publishing the same content
+   * again changes nothing. A course is published only by its owner: a browser course never by the
+   * folder sync, a folder course never from the browser (a Conflict, and nothing is written).
+   */
+  async function publish(course: CompiledCourse, publishedBy: string, media: Map<string, Buffer> = new Map(), options: PublishOptions = {}): Promise<{ versionId: number; changed: boolean }> {
+    const source = options.source ?? 'folder';
     return db.transaction(async (trx) => {
       await store.insertMedia(trx, course.media.map((m) => {
         const content = media.get(m.sha256);
@@ -20,10 +49,21 @@ export function createCurriculumService({ db, clock, logger }: { db: Db; clock: 
         return { sha256: m.sha256, contentType: m.contentType, content };
       }));
       const courseId = await store.upsertCourse(trx, course.slug, clock.now());
+      const owner = await files.courseSource(trx, courseId);
+      if (owner !== source) throw conflict(`course ${course.slug} is kept in the ${owner === 'folder' ? 'curriculum folder' : 'browser'}`);
+      const existed = await store.findVersionId(trx, courseId, course.contentHash);
       await store.insertVersion(trx, {
         courseId, contentHash: course.contentHash, title: course.title, compiled: JSON.stringify(course), publishedBy, publishedAt: clock.now(),
       });
       const versionId = (await store.findVersionId(trx, courseId, course.contentHash))!;
+      if (existed === null && (options.publishedByUserId != null || options.notes)) {
+        await files.setVersionPublisher(trx, versionId, options.publishedByUserId ?? null, options.notes ?? null);
+      }
+      if (options.files && !(await files.hasVersionFiles(trx, versionId))) {
+        const list = [...options.files].map(([p, content]) => ({ path: p, content, sha256: sha256Of(content) }));
+        await files.insertBlobs(trx, list.map((f) => ({ sha256: f.sha256, contentType: contentTypeOf(f.path), content: f.content })));
+        await files.insertVersionFiles(trx, versionId, list);
+      }
       const changed = (await store.setCurrentVersion(trx, courseId, versionId)) > 0;
       versions.set(versionId, course);
       return { versionId, changed };
@@ -36,15 +76,31 @@ export function createCurriculumService({ db, clock, logger }: { db: Db; clock: 
     /**
      * Publishes every valid course in the folder. An invalid course is skipped (its last good
      * version, if any, stays published) and its problems are logged and kept for administrators.
+     * A course that fails to publish does not stop the others. `log: false` leaves the logging to
+     * the caller (the dev watcher prints the problems itself).
      */
-    async syncFromDisk(dir: string): Promise<{ published: string[]; problems: Problem[] }> {
+    async syncFromDisk(dir: string, { log = true }: { log?: boolean } = {}): Promise<{ published: string[]; problems: Problem[] }> {
       const { courses, problems, media } = parseCurriculum(dir);
       const published: string[] = [];
       for (const course of courses) {
-        const { changed } = await publish(course, 'curriculum folder', media);
-        if (changed) published.push(course.slug);
+        // A folder never overwrites a course made in the browser: reported, and skipped.
+        const existing = await files.findCourse(db, course.slug);
+        if (existing?.source === 'browser') {
+          problems.push({
+            file: path.join(dir, course.slug), line: 1, severity: 'error',
+            message: `a course with the address "${course.slug}" was made in the browser, so this folder is skipped: rename the folder, or download that course from the authoring pages`,
+          });
+          continue;
+        }
+        try {
+          const { changed } = await publish(course, 'curriculum folder', media, { source: 'folder', files: readCourseFolder(path.join(dir, course.slug)).files });
+          if (changed) published.push(course.slug);
+        } catch (err) {
+          logger.error({ err, course: course.slug }, 'publishing a course failed');
+          problems.push({ file: path.join(dir, course.slug), line: 1, severity: 'error', message: 'the course could not be published (see the server log); its last version stays published' });
+        }
       }
-      for (const p of problems) logger[p.severity === 'error' ? 'error' : 'warn']({ file: p.file, line: p.line }, formatProblem(p));
+      if (log) for (const p of problems) logger[p.severity === 'error' ? 'error' : 'warn']({ file: p.file, line: p.line }, formatProblem(p));
       lastProblems = problems;
       return { published, problems };
     },

@@ -55,6 +55,8 @@ export interface CompiledCourse {
   objectives: string[];
   versionNotes: string | null;
   validityMonths: number | null;
+  /** Slug of a shorter course that renews this one's certificate when it expires. */
+  refresher: string | null;
   overviewHtml: string;
   modules: CompiledModule[];
   glossary: { term: string; anchor: string; definitionHtml: string }[];

@@ -26,6 +26,48 @@ function knexLog(logger: DbOptions['logger']) {
   };
 }
 
+/** The part of a better-sqlite3 connection and statement this file uses. */
+interface SqliteStatement {
+  readonly busy: boolean;
+  safeIntegers(on?: boolean): unknown;
+}
+interface SqliteConnection {
+  pragma(s: string): unknown;
+  prepare(sql: string): SqliteStatement;
+}
+
+const STATEMENT_CACHE_SIZE = 200;
+
+/**
+ * knex's better-sqlite3 dialect prepares every statement again on each query, and preparing costs
+ * about as much as running a small indexed query (measured by `npm run bench`). This keeps the
+ * most recently used statements of a connection by SQL text, so a page's few queries are prepared
+ * once per process. A reused statement behaves as a fresh one: one that is busy (an unfinished
+ * `.iterate()`) is never handed out again, and the only per-statement mode knex sets
+ * (safeIntegers, from a query's options) is reset to off, as these connections are made, on every reuse.
+ * Nothing else calls `prepare()` on the pooled connection; code that needs pluck/raw/iterate uses
+ * a connection of its own.
+ */
+function cacheStatements(conn: SqliteConnection): void {
+  const prepare = conn.prepare.bind(conn);
+  const cache = new Map<string, SqliteStatement>();
+  conn.prepare = (sql: string) => {
+    const cached = cache.get(sql);
+    if (cached && !cached.busy) {
+      cache.delete(sql); // most recently used last
+      cache.set(sql, cached);
+      cached.safeIntegers(false);
+      return cached;
+    }
+    const statement = prepare(sql);
+    if (!cached) {
+      cache.set(sql, statement);
+      if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+    return statement;
+  };
+}
+
 export function createDb(options: DbOptions): Db {
   if (options.databaseUrl) {
     return knex({
@@ -47,11 +89,12 @@ export function createDb(options: DbOptions): Db {
       min: 1,
       max: 1,
       // Measured: without WAL and synchronous=NORMAL a page that writes its session was 2.5-3x slower.
-      afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
         conn.pragma('journal_mode = WAL');
         conn.pragma('synchronous = NORMAL');
         conn.pragma('foreign_keys = ON');
         conn.pragma('busy_timeout = 5000');
+        cacheStatements(conn);
         done(null, conn);
       },
     },

@@ -24,7 +24,10 @@ export const csrfProtection: RequestHandler = (req, res, next) => {
     return req.session.csrfToken;
   };
   if (SAFE_METHODS.has(req.method)) return next();
-  const sent = (req.body && typeof req.body._csrf === 'string' ? req.body._csrf : undefined) ?? req.get('x-csrf-token');
+  // A multipart upload's body is read by its route, after this check: its form carries the token
+  // in the action's query string instead (`?_csrf=`; pages send no Referer and logs drop queries).
+  const inQuery = req.is('multipart/form-data') && typeof req.query._csrf === 'string' ? req.query._csrf : undefined;
+  const sent = (req.body && typeof req.body._csrf === 'string' ? req.body._csrf : undefined) ?? req.get('x-csrf-token') ?? inQuery;
   const expected = req.session?.csrfToken;
   if (!sent || !expected || !sameToken(sent, expected)) return next(csrfFailed());
   next();

@@ -54,6 +54,12 @@ export function learningRoutes({ learning, curriculum }: { learning: LearningSer
     res.redirect(303, path.module(slug, start));
   });
 
+  router.post('/courses/:slug/retake', signedIn, async (req, res) => {
+    const slug = String(req.params.slug);
+    const first = await learning.retake(slug, req.user!);
+    res.redirect(303, path.module(slug, first));
+  });
+
   router.get('/courses/:slug/modules/:key', signedIn, async (req, res) => {
     const slug = String(req.params.slug);
     const view = await learning.modulePage(slug, String(req.params.key), req.user!);

@@ -3,9 +3,10 @@ import type { Db } from '../db/knex';
 import type { Clock } from '../clock';
 import type { SessionUser } from '../accounts/types';
 import type { CurriculumService } from '../curriculum/service';
-import type { CertificateService } from '../certificates/service';
+import type { CertificateService, CertificateView } from '../certificates/service';
 import type { CompiledCourse, CompiledModule } from '../curriculum/types';
-import { notFound } from '../http/errors';
+import { conflict, notFound } from '../http/errors';
+import { addMonths } from '../certificates/service';
 import * as store from './store';
 
 export interface Progress {
@@ -55,12 +56,18 @@ export function createLearningService(deps: { db: Db; clock: Clock; curriculum: 
 
     async coursePage(slug: string, user: SessionUser | null) {
       const { state, course } = await load(slug, user);
+      // Only a finished course pays for looking up its certificate.
+      const certificate = user && state.enrolment?.completedAt
+        ? (await certificates.listForUser(user.id)).find((c) => c.courseId === state.courseId && c.status !== 'superseded') ?? null
+        : null;
       return {
         course,
         enrolled: Boolean(state.enrolment),
         completedAt: state.enrolment?.completedAt ?? null,
         completedKeys: state.completedKeys,
         progress: progressOf(course, state.completedKeys),
+        certificate,
+        canRetake: Boolean(certificate && (certificate.status === 'expired' || certificate.expiringSoon)),
       };
     },
 
@@ -116,7 +123,7 @@ export function createLearningService(deps: { db: Db; clock: Clock; curriculum: 
         const completionId = await store.insertCompletion(trx, { userId: user.id, courseId: state.courseId, versionId, now });
         await certificates.issue(trx, {
           completionId, userId: user.id, holderName: user.displayName, courseTitle: course.title,
-          hours: course.hours, issuedAt: now, expiresAt: null,
+          hours: course.hours, issuedAt: now, expiresAt: course.validityMonths ? addMonths(now, course.validityMonths) : null,
         });
       });
       return { nextKey: course.modules[index + 1]?.key ?? null, courseCompleted: allDone };
@@ -149,19 +156,40 @@ export function createLearningService(deps: { db: Db; clock: Clock; curriculum: 
       return course;
     },
 
+    /**
+     * Starts a course again to recertify: allowed once its certificate has expired or is about to.
+     * The completion and certificates already earned stay as they are; only the module ticks of
+     * the finished round are cleared.
+     */
+    async retake(slug: string, user: SessionUser): Promise<string> {
+      const { state, course, versionId } = await load(slug, user);
+      if (!state.enrolment?.completedAt) throw notFound();
+      const latest = (await certificates.listForUser(user.id)).find((c) => c.courseId === state.courseId && c.status !== 'superseded');
+      if (!latest || (latest.status === 'valid' && !latest.expiringSoon)) throw conflict('not_due');
+      await store.restartEnrolment(db, state.enrolment.id, versionId, clock.now());
+      return course.modules[0].key;
+    },
+
     async dashboard(user: SessionUser) {
       const [enrolments, certs] = await Promise.all([store.enrolmentsOf(db, user.id), certificates.listForUser(user.id)]);
-      const items = [];
+      const items: { course: CompiledCourse; progress: Progress; completedAt: Date | null; lastActivityAt: Date; certificate: CertificateView | null }[] = [];
       for (const e of enrolments) {
         const course = await curriculum.version(e.completedAt ? e.versionId : e.currentVersionId ?? e.versionId);
         if (!course) continue;
         const progress = progressOf(course, new Set(e.completedKeys));
-        const certificate = certs.find((c) => c.courseId === e.courseId) ?? null;
+        // The newest certificate that is not superseded by a name correction speaks for the course.
+        const certificate = certs.find((c) => c.courseId === e.courseId && c.status !== 'superseded') ?? null;
         items.push({ course, progress, completedAt: e.completedAt, lastActivityAt: e.lastActivityAt, certificate });
       }
+      // A valid certificate of a declared refresher, earned after the original, renews it.
+      const renewed = (item: (typeof items)[number]) => Boolean(item.course.refresher && certs.some((c) =>
+        c.courseSlug === item.course.refresher && c.status === 'valid' && item.certificate && c.issuedAt > item.certificate.issuedAt));
+      const completed = items.filter((i) => i.completedAt);
       return {
         inProgress: items.filter((i) => !i.completedAt),
-        completed: items.filter((i) => i.completedAt),
+        completed,
+        due: completed.filter((i) => i.certificate && (i.certificate.status === 'expired' || i.certificate.expiringSoon) && !renewed(i)),
+        history: certs,
       };
     },
   };

@@ -119,3 +119,11 @@ export async function saveReflection(db: Db, r: { userId: number; courseId: numb
     .onConflict(['user_id', 'course_id', 'reflection_id'])
     .merge(['text', 'updated_at']);
 }
+
+/** Clears a finished round so the learner can take the course again; earned records stay. */
+export async function restartEnrolment(db: Db, enrolmentId: number, versionId: number, now: Date): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('module_progress').where({ enrolment_id: enrolmentId }).delete();
+    await trx('enrolments').where({ id: enrolmentId }).update({ completed_at: null, version_id: versionId, last_activity_at: now });
+  });
+}
