@@ -25,6 +25,7 @@ import { accountRoutes } from './accounts/routes';
 import { learningRoutes } from './learning/routes';
 import { certificateRoutes } from './certificates/routes';
 import { adminRoutes } from './admin/routes';
+import { authoringRoutes } from './curriculum/authoring-routes';
 
 export interface AppDeps {
   config: Config;
@@ -90,6 +91,9 @@ export function baseMiddleware(app: Express, { config, logger }: { config: Confi
   app.use('/fonts', filesOnly(express.static(path.join(path.dirname(require.resolve('@bcgov/bc-sans/package.json')), 'fonts'), { ...staticOptions, maxAge: '30d' })));
 
   app.use(i18nHandle(createI18n()));
+  // Course files are edited in a form: the authoring area takes up to 1 MB (a 256 KB Markdown file,
+  // percent-encoded); once parsed there, the general 64 KB parser below passes the request by.
+  app.use('/author', express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 100 }));
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 100 }));
   app.use(express.json({ limit: '64kb' }));
 }
@@ -123,6 +127,7 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
   app.use(homeRoutes({ db }));
   app.use(accountRoutes({
     accounts: services.accounts, passport, loginLimiter,
+    unprintableCharacters: (name) => services.renderer.unprintableCharacters(name),
     reissueCertificates: (trx, userId, name) => services.certificates.reissueForName(trx, userId, name),
   }));
   app.use(learningRoutes({ learning: services.learning, curriculum: services.curriculum }));
@@ -131,6 +136,7 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
     organizationName: config.organizationName, baseUrl: config.baseUrl, verifyLimiter,
   }));
   app.use(adminRoutes({ curriculum: services.curriculum }));
+  app.use(authoringRoutes({ authoring: services.authoring }));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -18,6 +18,11 @@ export interface Config {
   signatoryName: string;
   signatoryTitle: string;
   paperSize: 'LETTER' | 'A4';
+  /**
+   * Absolute path of the organization's logo (PNG or JPEG) printed on certificates, or null.
+   * loadConfig always sets it; optional only so hand-made test configs need not name it.
+   */
+  logoFile?: string | null;
 }
 
 const envSchema = z.object({
@@ -32,9 +37,36 @@ const envSchema = z.object({
   SIGNATORY_NAME: z.string().default(''),
   SIGNATORY_TITLE: z.string().default(''),
   PAPER_SIZE: z.enum(['LETTER', 'A4']).default('LETTER'),
+  LOGO_FILE: z.string().min(1).optional(),
 });
 
 export class ConfigError extends Error {}
+
+/**
+ * LOGO_FILE must be a readable PNG or JPEG file: checked at start (by its first bytes), not on a
+ * learner's first certificate. The certificate renderer decodes it when it is built.
+ */
+function checkLogoFile(given: string): string {
+  const file = path.resolve(given);
+  const head = Buffer.alloc(8);
+  let n: number;
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      n = fs.readSync(fd, head, 0, 8, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
+    throw new ConfigError(`Invalid configuration: LOGO_FILE: cannot read ${file} (${why})`);
+  }
+  const png = n === 8 && head.equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  const jpeg = n >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
+  if (!png && !jpeg) throw new ConfigError(`Invalid configuration: LOGO_FILE: ${file} is not a PNG or JPEG image`);
+  return file;
+}
 
 /**
  * Reads the session secret from the data directory, creating it on first start, so a fresh install
@@ -83,5 +115,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signatoryName: e.SIGNATORY_NAME,
     signatoryTitle: e.SIGNATORY_TITLE,
     paperSize: e.PAPER_SIZE,
+    logoFile: e.LOGO_FILE === undefined ? null : checkLogoFile(e.LOGO_FILE),
   };
 }

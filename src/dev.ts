@@ -10,7 +10,8 @@ import { watchFolder, describeSync } from './curriculum/watch';
 const stamp = () => new Date().toTimeString().slice(0, 8);
 
 async function main(): Promise<void> {
-  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+  // An empty LOG_LEVEL means "not set", as loadConfig reads it.
+  const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL || 'warn' });
   const { services, onStop } = await startServer(config, { dev: true });
   const dir = config.curriculumDir;
 

@@ -7,14 +7,17 @@ import { createAccountService } from './accounts/service';
 import { createCurriculumService } from './curriculum/service';
 import { createCertificateService } from './certificates/service';
 import { createLearningService } from './learning/service';
+import { createAuthoringService } from './curriculum/authoring-service';
 import { createCertificateRenderer, type CertificateRenderer } from './certificates/pdf';
 import { loadCertificateFonts, type CertificateFonts } from './certificates/fonts';
+import { readLogoFile } from './certificates/logo';
 
 export interface Services {
   accounts: ReturnType<typeof createAccountService>;
   curriculum: ReturnType<typeof createCurriculumService>;
   certificates: ReturnType<typeof createCertificateService>;
   learning: ReturnType<typeof createLearningService>;
+  authoring: ReturnType<typeof createAuthoringService>;
   renderer: CertificateRenderer;
   /** Parsed once at start and shared by every PDF the app makes. */
   fonts: CertificateFonts;
@@ -25,6 +28,7 @@ export function createServices({ config, db, clock, logger }: { config: Config; 
   const curriculum = createCurriculumService({ db, clock, logger });
   const certificates = createCertificateService({ db, clock });
   const learning = createLearningService({ db, clock, curriculum, certificates });
+  const authoring = createAuthoringService({ db, clock, curriculum, curriculumDir: config.curriculumDir });
   // Fonts are parsed once here, not per certificate (that costs 30+ ms a document).
   const fonts = loadCertificateFonts();
   const renderer = createCertificateRenderer({
@@ -34,6 +38,8 @@ export function createServices({ config, db, clock, logger }: { config: Config; 
     signatoryTitle: config.signatoryTitle,
     paperSize: config.paperSize,
     baseUrl: config.baseUrl,
+    // Read once here (loadConfig checked it is a PNG or JPEG); the renderer prepares it once.
+    logo: config.logoFile ? readLogoFile(config.logoFile) : null,
   });
-  return { accounts, curriculum, certificates, learning, renderer, fonts };
+  return { accounts, curriculum, certificates, learning, authoring, renderer, fonts };
 }

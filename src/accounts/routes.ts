@@ -5,12 +5,14 @@ import type { AccountService } from './service';
 import type { SessionUser } from './types';
 import { registerSchema, loginSchema, nameSchema } from './schemas';
 import type { Db } from '../db/knex';
-import { parseForm, type FieldErrors } from '../http/validate';
+import { parseForm, type FieldErrors, type FormResult } from '../http/validate';
 import { publicAccess, signedIn, safeLocalPath } from '../http/guards';
 import { HttpError, notFound } from '../http/errors';
 
 interface Deps {
   accounts: AccountService;
+  /** Characters of a name no certificate font can print (emoji, right-to-left scripts...). */
+  unprintableCharacters: (name: string) => string[];
   /** Reissues the user's certificates under a corrected name, inside the given transaction. */
   reissueCertificates: (trx: Db, userId: number, name: string) => Promise<number>;
   passport: PassportInstance;
@@ -31,8 +33,18 @@ function logIn(req: Request, user: SessionUser): Promise<void> {
   return new Promise((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
 }
 
-export function accountRoutes({ accounts, passport, loginLimiter, reissueCertificates }: Deps): Router {
+export function accountRoutes({ accounts, passport, loginLimiter, reissueCertificates, unprintableCharacters }: Deps): Router {
   const router = Router();
+
+  /**
+   * The schema's verdict, then whether a certificate could print the name: better to say so
+   * now, beside the field, than when the learner finishes a course.
+   */
+  function checkName<T extends { displayName: string }>(form: FormResult<T>): FormResult<T> {
+    if (!form.ok) return form;
+    const bad = unprintableCharacters(form.data.displayName);
+    return bad.length ? { ok: false, errors: { displayName: { key: 'validation.nameUnprintable', params: { characters: bad.join(' ') } } } } : form;
+  }
 
   const showAccount = (res: Response, values: Record<string, string>, errors: FieldErrors = {}, status = 200, reissued: number | null = null) =>
     res.page('accounts/account', { title: res.locals.t('account.title'), values, errors, reissued }, status);
@@ -43,7 +55,7 @@ export function accountRoutes({ accounts, passport, loginLimiter, reissueCertifi
   });
 
   router.post('/account', signedIn, async (req, res) => {
-    const form = parseForm(nameSchema, req.body);
+    const form = checkName(parseForm(nameSchema, req.body));
     if (!form.ok) return showAccount(res, keptValues(req.body), form.errors, 422);
     const user = req.user!;
     let reissued = 0;
@@ -63,7 +75,7 @@ export function accountRoutes({ accounts, passport, loginLimiter, reissueCertifi
   router.get('/register', publicAccess, (req, res) => (req.user ? res.redirect(303, '/dashboard') : showRegister(res)));
 
   router.post('/register', publicAccess, async (req, res) => {
-    const form = parseForm(registerSchema, req.body);
+    const form = checkName(parseForm(registerSchema, req.body));
     if (!form.ok) return showRegister(res, keptValues(req.body), form.errors, 422);
     try {
       const user = await accounts.createUser({ ...form.data, role: 'learner' });
@@ -111,7 +123,7 @@ export function accountRoutes({ accounts, passport, loginLimiter, reissueCertifi
   router.post('/setup/:token', publicAccess, loginLimiter, async (req, res) => {
     const token = String(req.params.token);
     if (!(await accounts.isSetupTokenUsable(token))) throw notFound();
-    const form = parseForm(registerSchema, req.body);
+    const form = checkName(parseForm(registerSchema, req.body));
     if (!form.ok) return showSetup(res, token, keptValues(req.body), form.errors, 422);
     try {
       const admin = await accounts.completeSetup(token, form.data);

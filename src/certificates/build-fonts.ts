@@ -1,23 +1,25 @@
 /**
- * Build step: convert every WOFF face that `@bcgov/bc-sans` ships to a TTF in `dist/fonts/`
- * (see fonts.ts for why). Run as `node dist/src/certificates/build-fonts.js [outDir]`.
+ * Build step: convert every WOFF face that `@bcgov/bc-sans` ships, and the WOFF fallback fonts
+ * (see FALLBACK_FONTS), to TTFs in `dist/fonts/` (see fonts.ts for why). Run as
+ * `node dist/src/certificates/build-fonts.js [outDir]`.
  * Writes through a temporary file and a rename, so a concurrent reader never sees half a font.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildTtf, defaultFontDir, shippedFaces } from './fonts';
+import { buildTtf, convertedFallbacks, defaultFontDir, shippedFaces, ttfFromWoff } from './fonts';
 
 export function buildFonts(outDir: string = defaultFontDir()): string[] {
   fs.mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
-  for (const stem of shippedFaces()) {
-    const ttf = buildTtf(stem);
+  const write = (stem: string, ttf: Buffer): void => {
     const target = path.join(outDir, `${stem}.ttf`);
     const tmp = `${target}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, ttf);
     fs.renameSync(tmp, target);
     written.push(target);
-  }
+  };
+  for (const stem of shippedFaces()) write(stem, buildTtf(stem));
+  for (const { stem, file } of convertedFallbacks()) write(stem, ttfFromWoff(file));
   return written;
 }
 

@@ -1,5 +1,5 @@
 /**
- * BC Sans for certificates.
+ * Fonts for certificates: BC Sans, and fallback fonts for scripts BC Sans lacks.
  *
  * `@bcgov/bc-sans` ships only WOFF and WOFF2. fontkit parses WOFF about 1000x slower than a
  * plain TrueType file and crashes when subsetting WOFF2, so `build-fonts.ts` converts the WOFF
@@ -8,6 +8,11 @@
  * converter, and `loadCertificateFonts()` reads the TTFs once and parses them into fontkit font
  * objects that pdfkit's `registerFont(name, fontObject)` accepts (pdfkit's PDFFontFactory.open uses any
  * object with a `layout` function as-is), so no document pays for parsing the font again.
+ *
+ * BC Sans covers Latin (Vietnamese included: every precomposed letter and the combining marks)
+ * and the BC First Nations orthographies. FALLBACK_FONTS covers other scripts learners' names are
+ * written in; the renderer picks a font per grapheme (see text-runs.ts). WOFF fallbacks go
+ * through the same converter; TTF fallbacks are read from their package as they are.
  *
  * If the TTFs have not been built (tests run from source), the same converter builds them in
  * memory from the WOFF files: nothing here depends on a prior build.
@@ -26,8 +31,48 @@ export const CERTIFICATE_FACES = {
 
 export type CertificateFace = keyof typeof CERTIFICATE_FACES;
 
-/** Parsed fontkit fonts, built once per process and shared by every rendered document. */
-export type CertificateFonts = { readonly [K in CertificateFace]: fontkit.Font };
+/**
+ * Fallback fonts, in the order they are tried for a character BC Sans lacks. Only the regular and
+ * bold weights are used (italic text falls back to the regular weight: these scripts have no
+ * italics). Files are paths inside the package; `.woff` files are converted to TTF like BC Sans.
+ *
+ * - Noto Sans Gurmukhi (Punjabi), from `@fontsource/noto-sans-gurmukhi` (0.6 MB package, WOFF
+ *   only): its "gurmukhi" subset files hold every Gurmukhi letter, sign and conjunct form with the
+ *   GSUB/GPOS shaping tables (same glyphs and positions as the full font; 15 KB each).
+ * - Noto Sans SC, from `@expo-google-fonts/noto-sans-sc` (TrueType outlines, 10.5 MB a weight):
+ *   the whole URO block of CJK ideographs (20,976 of 20,992: Simplified and Traditional) and
+ *   Extension A, plus Japanese kana. Glyph shapes follow the mainland (PRC) standard. TrueType,
+ *   because pdfkit's subset of a CFF CJK font embeds about 40 KB for three characters; this
+ *   one about 2 KB.
+ */
+export const FALLBACK_FONTS = [
+  {
+    family: 'NotoSansGurmukhi',
+    package: '@fontsource/noto-sans-gurmukhi',
+    regular: 'files/noto-sans-gurmukhi-gurmukhi-400-normal.woff',
+    bold: 'files/noto-sans-gurmukhi-gurmukhi-700-normal.woff',
+  },
+  {
+    family: 'NotoSansSC',
+    package: '@expo-google-fonts/noto-sans-sc',
+    regular: '400Regular/NotoSansSC_400Regular.ttf',
+    bold: '700Bold/NotoSansSC_700Bold.ttf',
+  },
+] as const;
+
+export type FallbackSource = (typeof FALLBACK_FONTS)[number];
+export type FallbackWeight = 'regular' | 'bold';
+
+/** One fallback family, parsed. */
+export type FallbackFont = { readonly family: string; readonly regular: fontkit.Font; readonly bold: fontkit.Font };
+
+/**
+ * Parsed fontkit fonts, built once per process and shared by every rendered document. Without
+ * `fallbacks`, a certificate can print only what BC Sans covers.
+ */
+export type CertificateFonts = { readonly [K in CertificateFace]: fontkit.Font } & {
+  readonly fallbacks?: readonly FallbackFont[];
+};
 
 export class WoffFormatError extends Error {
   constructor(message: string) {
@@ -283,7 +328,33 @@ export function shippedFaces(): string[] {
 
 /** Build the TTF for one face in memory from the package's WOFF (hinting removed). */
 export function buildTtf(stem: string): Buffer {
-  return writeSfnt(stripHinting(readWoff(fs.readFileSync(path.join(bcSansWoffDir(), `${stem}.woff`)))));
+  return ttfFromWoff(path.join(bcSansWoffDir(), `${stem}.woff`));
+}
+
+/** A WOFF 1.0 file converted to TTF, hinting removed. */
+export function ttfFromWoff(file: string): Buffer {
+  return writeSfnt(stripHinting(readWoff(fs.readFileSync(file))));
+}
+
+/** The absolute path of one weight of a fallback font, inside its package. */
+export function fallbackFile(source: FallbackSource, weight: FallbackWeight): string {
+  return path.join(path.dirname(require.resolve(`${source.package}/package.json`)), source[weight]);
+}
+
+/** The file stem of a converted fallback (WOFF) face in `dist/fonts`, e.g. `NotoSansGurmukhi-Bold`. */
+export function fallbackStem(source: FallbackSource, weight: FallbackWeight): string {
+  return `${source.family}-${weight === 'bold' ? 'Bold' : 'Regular'}`;
+}
+
+/** Fallback faces that are WOFF in their package and so are converted at build time. */
+export function convertedFallbacks(): { stem: string; file: string }[] {
+  const out: { stem: string; file: string }[] = [];
+  for (const source of FALLBACK_FONTS) {
+    for (const weight of ['regular', 'bold'] as const) {
+      if (source[weight].endsWith('.woff')) out.push({ stem: fallbackStem(source, weight), file: fallbackFile(source, weight) });
+    }
+  }
+  return out;
 }
 
 /**
@@ -309,17 +380,75 @@ function parseFont(buffer: Buffer, stem: string): fontkit.Font {
   if (!('layout' in font) || typeof font.layout !== 'function') {
     throw new WoffFormatError(`${stem}: expected a single font, got a collection`);
   }
+  guardNullAnchors(font);
   return font;
 }
 
+const guardedPrototypes = new WeakSet<object>();
+
 /**
- * Read and parse the certificate faces once. Call at start-up and pass the result to
- * `createCertificateRenderer`; parsing costs tens of milliseconds, a render a few.
+ * fontkit 2.0.4 crashes ("Cannot read properties of null (reading 'xCoordinate')") when a GPOS
+ * mark-attachment subtable has a NULL anchor, which the OpenType spec allows and means "no
+ * anchor here" (foliojs/fontkit#367, fix proposed in #374). It happens in BC Sans Regular and Bold
+ * for Vietnamese in decomposed form (a dot below followed by a circumflex or breve: "ệ", "ậ",
+ * "ặ", "ộ" as NFD), and in Noto Sans Gurmukhi for most words with a vowel sign. We wrap
+ * GPOSProcessor.prototype.applyAnchor (shared by every font, so once per process) to skip the
+ * attachment when either anchor is missing, as HarfBuzz does: the mark keeps the position an
+ * earlier lookup gave it (e.g. the circumflex above its base letter). If fontkit's internals
+ * change, this throws and the tests say so.
  */
-export function loadCertificateFonts(dir: string = defaultFontDir()): CertificateFonts {
+export function guardNullAnchors(font: fontkit.Font): void {
+  if (!(font as unknown as { GPOS?: unknown }).GPOS) return;
+  const engine = (font as unknown as { _layoutEngine?: { engine?: { GPOSProcessor?: object } } })._layoutEngine?.engine;
+  const processor = engine?.GPOSProcessor;
+  const proto = processor ? (Object.getPrototypeOf(processor) as Record<string, unknown>) : undefined;
+  if (!proto || typeof proto.applyAnchor !== 'function') {
+    throw new Error('fontkit internals changed: GPOSProcessor.applyAnchor not found (see certificates/fonts.ts)');
+  }
+  if (guardedPrototypes.has(proto)) return;
+  const original = proto.applyAnchor as (this: unknown, markRecord: unknown, baseAnchor: unknown, index: number) => void;
+  proto.applyAnchor = function (this: unknown, markRecord: { markAnchor?: unknown } | null, baseAnchor: unknown, index: number): void {
+    if (!baseAnchor || !markRecord || !markRecord.markAnchor) return;
+    original.call(this, markRecord, baseAnchor, index);
+  };
+  guardedPrototypes.add(proto);
+}
+
+function readFallbackFace(dir: string, source: FallbackSource, weight: FallbackWeight): Buffer {
+  const file = fallbackFile(source, weight);
+  if (!file.endsWith('.woff')) return fs.readFileSync(file);
+  try {
+    return fs.readFileSync(path.join(dir, `${fallbackStem(source, weight)}.ttf`));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return ttfFromWoff(file);
+    throw err;
+  }
+}
+
+function loadFonts(dir: string): CertificateFonts {
   return {
     regular: parseFont(readTtf(dir, CERTIFICATE_FACES.regular), CERTIFICATE_FACES.regular),
     bold: parseFont(readTtf(dir, CERTIFICATE_FACES.bold), CERTIFICATE_FACES.bold),
     italic: parseFont(readTtf(dir, CERTIFICATE_FACES.italic), CERTIFICATE_FACES.italic),
+    fallbacks: FALLBACK_FONTS.map((source) => ({
+      family: source.family,
+      regular: parseFont(readFallbackFace(dir, source, 'regular'), fallbackStem(source, 'regular')),
+      bold: parseFont(readFallbackFace(dir, source, 'bold'), fallbackStem(source, 'bold')),
+    })),
   };
+}
+
+let shared: CertificateFonts | undefined;
+
+/**
+ * Read and parse the certificate faces and the fallback fonts once. Call at start-up and pass the
+ * result to `createCertificateRenderer`; parsing costs tens of milliseconds, a render a few.
+ * Without a directory, the fonts of `dist/fonts` are parsed on the first call and that same
+ * object is returned afterwards (fonts are immutable, so the app, `unprintableCharacters()`
+ * and any other PDF share one copy: the CJK fallback alone is 21 MB).
+ */
+export function loadCertificateFonts(dir?: string): CertificateFonts {
+  if (dir !== undefined) return loadFonts(dir);
+  shared ??= loadFonts(defaultFontDir());
+  return shared;
 }

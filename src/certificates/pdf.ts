@@ -1,23 +1,37 @@
 /**
  * The certificate PDF: a pure, synchronous function of its record.
  *
- * - One landscape page (US Letter or A4), BC Sans throughout (fonts parsed once, see fonts.ts;
- *   pdfkit subsets them per document).
+ * - One landscape page (US Letter or A4), set in BC Sans (fonts parsed once, see fonts.ts;
+ *   pdfkit subsets them per document). Names, the course title and the settings may be in any
+ *   script a font covers: each text is split into runs by font (BC Sans, then the fallback fonts
+ *   for Gurmukhi and Chinese; see text-runs.ts), each run shaped by fontkit, the runs of a line
+ *   set on one baseline and centred together (we break lines ourselves: pdfkit cannot centre a
+ *   line made of several fonts). What no font covers, and right-to-left text, is refused with a
+ *   CertificateInputError ('unprintable-name' for the learner's name) listing the characters,
+ *   never drawn as missing-glyph boxes; `unprintableCharacters()` tells a form beforehand.
  * - Byte-identical for the same record, labels and locale: dates come from the record, the
  *   trailer /ID from the code (see `setDocumentId`), nothing reads the clock or randomness.
  * - Tagged: a structure tree (Document > H1, P, Figure, Link), every other mark an Artifact,
  *   the learner's name in a Span whose ActualText is the name exactly as given, so text
  *   extraction returns it intact even where shaping reorders or combines glyphs.
  * - The QR code (to `${baseUrl}/verify/${code}`) is drawn as vector rectangles.
+ * - The organization's logo (optional, LOGO_FILE) takes the seal's place, as a Figure with alt
+ *   text; it is prepared once (logo.ts) so that embedding it stays synchronous and cheap.
  *
  * The renderer is built once with the organization's settings and the parsed fonts; `render()`
  * then costs a few milliseconds.
  */
 import { createHash } from 'node:crypto';
 import PDFDocument from 'pdfkit';
+import type * as fontkit from 'fontkit';
 import * as QRCode from 'qrcode';
 import { formatCode, parseCode } from './codes';
-import type { CertificateFonts } from './fonts';
+import { loadCertificateFonts, type CertificateFonts } from './fonts';
+import { prepareLogo, type PreparedLogo } from './logo';
+import { describeCluster, splitIntoRuns, unprintableIn } from './text-runs';
+
+/** For messages about unprintable characters: shows invisible ones as U+XXXX. */
+export { describeCluster };
 
 export type PaperSize = 'LETTER' | 'A4';
 
@@ -41,10 +55,22 @@ export type CertificateRendererOptions = {
   paperSize: PaperSize;
   /** Absolute http(s) URL of the app, e.g. `https://learn.example.org`; trailing slashes are ignored. */
   baseUrl: string;
+  /**
+   * The organization's logo, a PNG or JPEG file's bytes (see `readLogoFile` in logo.ts), drawn
+   * in the middle of the bottom row in place of the seal, scaled to fit its box, as a Figure
+   * whose alt text is the organization's name and " logo". Prepared once (logo.ts); every
+   * certificate embeds it, so its size adds to every PDF.
+   */
+  logo?: Buffer | null;
 };
 
 export type CertificateRenderer = {
   render(record: CertificateRecord, t: Translate, locale: string): Buffer;
+  /**
+   * The characters of `name` that no certificate font can print (see `unprintableCharacters`),
+   * with this renderer's fonts. Empty when the name can be printed.
+   */
+  unprintableCharacters(name: string): string[];
 };
 
 export type CertificateInputReason =
@@ -54,13 +80,25 @@ export type CertificateInputReason =
   | 'text-too-long'
   | 'invalid-date'
   | 'invalid-hours'
-  | 'invalid-code';
+  | 'invalid-code'
+  | 'unprintable-name'
+  | 'unprintable-text';
 
-/** A record the renderer refuses. The app validates before issuing, so this means a bug or bad data. */
+/**
+ * A record the renderer refuses. Apart from 'unprintable-name', the app validates before issuing,
+ * so this means a bug or bad data.
+ *
+ * 'unprintable-name': the learner's name has characters no certificate font can draw (emoji,
+ * right-to-left scripts, scripts we ship no font for); `characters` lists them, each once. Show
+ * the learner something like "Your name contains characters we cannot print: 😀. Edit your name
+ * or contact us." (format each with `describeCluster`, which spells invisible ones as U+XXXX).
+ * 'unprintable-text': the same for the course title or a label.
+ */
 export class CertificateInputError extends Error {
   constructor(
     readonly reason: CertificateInputReason,
     message: string,
+    readonly characters: readonly string[] = [],
   ) {
     super(message);
     this.name = 'CertificateInputError';
@@ -101,11 +139,19 @@ const INK = '#1c2530';
 const GREY = '#545e69';
 
 const FONT = { regular: 'BCSans', bold: 'BCSans-Bold', italic: 'BCSans-Italic' } as const;
-type FontName = (typeof FONT)[keyof typeof FONT];
+type Face = keyof typeof FONT;
+type FontName = (typeof FONT)[Face];
+
+const GRAPHEMES = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const WHITESPACE = /^\s+$/u;
+/** Scripts whose lines may break between any two characters. */
+const IDEOGRAPHIC = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303f\uff00-\uffef]/u;
 
 /** The layout is designed on a 612 pt high page; vertical positions scale to the real height. */
 const DESIGN_HEIGHT = 612;
 const SEAL_RADIUS = 38;
+/** The box a logo is scaled to fit, centred where the seal would be (between signature and QR code). */
+const LOGO_BOX = { width: 190, height: 84 };
 
 type Doc = PDFKit.PDFDocument;
 type StructElement = PDFKit.PDFStructureElement;
@@ -210,31 +256,104 @@ export function createCertificateRenderer(options: CertificateRendererOptions): 
   const signatoryTitle = options.signatoryTitle.trim();
   if (!organizationName) throw new CertificateConfigError('organizationName is empty');
   const baseUrl = normalizeBaseUrl(options.baseUrl);
-  const metricsOf = (font: CertificateFonts[keyof CertificateFonts]): FontMetrics => ({
-    ascent: font.ascent / font.unitsPerEm,
-    capHeight: font.capHeight / font.unitsPerEm,
-  });
-  const metrics: Record<FontName, FontMetrics> = {
-    [FONT.regular]: metricsOf(fonts.regular),
-    [FONT.bold]: metricsOf(fonts.bold),
-    [FONT.italic]: metricsOf(fonts.italic),
+  const chains = fontChains(fonts);
+  const fontList = [...new Map(Object.values(chains).flat().map((e) => [e.alias, e.font])).entries()];
+  const printable = (what: string, text: string, face: Face): void => {
+    const bad = unprintableIn(text, chains[face].map((e) => e.font));
+    if (bad.length > 0) {
+      throw new CertificateConfigError(`${what} has characters no certificate font can print: ${bad.map(describeCluster).join(', ')}`);
+    }
   };
+  printable('organizationName', organizationName, 'bold');
+  printable('organizationName (in capitals)', organizationName.toUpperCase(), 'bold');
+  printable('signatoryName', signatoryName, 'italic');
+  printable('signatoryTitle', signatoryTitle, 'regular');
+  const logo = options.logo ? checkLogo(options.logo) : null;
 
   return {
     render(record: CertificateRecord, t: Translate, locale: string): Buffer {
       return renderCertificate(
-        { fonts, metrics, paperSize, organizationName, signatoryName, signatoryTitle, baseUrl },
+        { fonts, chains, fontList, paperSize, organizationName, signatoryName, signatoryTitle, baseUrl, logo },
         record,
         t,
         locale,
       );
     },
+    unprintableCharacters(name: string): string[] {
+      return unprintableIn(name.trim(), chains.bold.map((e) => e.font));
+    },
   };
 }
 
-/** Per em: pdfkit puts a line's baseline `ascent` below the y it is given. */
-type FontMetrics = { ascent: number; capHeight: number };
-type Settings = CertificateRendererOptions & { metrics: Record<FontName, FontMetrics> };
+/**
+ * The characters of a learner's name that no certificate font can print, each once, in order:
+ * grapheme clusters (an emoji sequence, a letter with its marks) that neither BC Sans nor a
+ * fallback font covers, and right-to-left text, which certificates do not support (see
+ * text-runs.ts). Empty when the certificate can show the name. For the registration form, to
+ * warn before a certificate is ever made; `fonts` defaults to the app's shared fonts.
+ */
+export function unprintableCharacters(name: string, fonts: CertificateFonts = loadCertificateFonts()): string[] {
+  return unprintableIn(name.trim(), fontChains(fonts).bold.map((e) => e.font));
+}
+
+/** One font of a chain with its pdfkit alias and its metrics per em. */
+type ChainEntry = {
+  alias: string;
+  font: fontkit.Font;
+  /** pdfkit puts a line's baseline `ascent` below the y it is given. */
+  ascent: number;
+  descent: number;
+  lineGap: number;
+  capHeight: number;
+};
+
+/** Per face: BC Sans, then each fallback (regular weight for italic: those scripts have no italic). */
+function fontChains(fonts: CertificateFonts): Record<Face, ChainEntry[]> {
+  const entry = (alias: string, font: fontkit.Font): ChainEntry => ({
+    alias,
+    font,
+    ascent: font.ascent / font.unitsPerEm,
+    descent: font.descent / font.unitsPerEm,
+    lineGap: font.lineGap / font.unitsPerEm,
+    capHeight: font.capHeight / font.unitsPerEm,
+  });
+  const fallbacks = fonts.fallbacks ?? [];
+  const chain = (face: Face, weight: 'regular' | 'bold'): ChainEntry[] => [
+    entry(FONT[face], fonts[face]),
+    ...fallbacks.map((f) => entry(`${f.family}-${weight === 'bold' ? 'Bold' : 'Regular'}`, f[weight])),
+  ];
+  return { regular: chain('regular', 'regular'), bold: chain('bold', 'bold'), italic: chain('italic', 'regular') };
+}
+
+type Logo = PreparedLogo;
+
+/** Logo bytes made ready for every document (see logo.ts); a CertificateConfigError otherwise. */
+function checkLogo(data: Buffer): Logo {
+  if (!Buffer.isBuffer(data)) throw new CertificateConfigError('logo: pass the bytes of a PNG or JPEG file');
+  let logo: Logo;
+  try {
+    // Keep at most the pixels the logo box shows at 300 dpi.
+    logo = prepareLogo(data, Math.ceil((LOGO_BOX.width / 72) * 300), Math.ceil((LOGO_BOX.height / 72) * 300));
+  } catch (err) {
+    throw new CertificateConfigError(`logo: ${(err as Error).message}`);
+  }
+  try {
+    // pdfkit parses the image when a document embeds it: try once now, not on a learner's download.
+    const doc = new PDFDocument({ font: null as unknown as string });
+    doc.image(logo.data, 0, 0, { width: 10 });
+    finish(doc);
+  } catch (err) {
+    throw new CertificateConfigError(`logo: the image cannot be embedded (${(err as Error).message})`);
+  }
+  return logo;
+}
+
+type Settings = Omit<CertificateRendererOptions, 'logo'> & {
+  chains: Record<Face, ChainEntry[]>;
+  /** Every alias with its font, registered with each document (only used ones are embedded). */
+  fontList: [string, fontkit.Font][];
+  logo: Logo | null;
+};
 
 function renderCertificate(settings: Settings, record: CertificateRecord, t: Translate, locale: string): Buffer {
   // ---- validate the record -------------------------------------------------------------
@@ -303,10 +422,11 @@ function renderCertificate(settings: Settings, record: CertificateRecord, t: Tra
   });
   setDocumentId(doc, code);
   escapeXmpInfo(doc);
-  for (const [face, alias] of Object.entries(FONT) as [keyof typeof FONT, FontName][]) {
+  for (const [alias, font] of settings.fontList) {
     // pdfkit's PDFFontFactory.open uses any object with a `layout` function (a fontkit font)
-    // as-is; @types/pdfkit does not list that form.
-    doc.registerFont(alias, settings.fonts[face] as unknown as PDFKit.Mixins.PDFFontSource);
+    // as-is; @types/pdfkit does not list that form. Registering costs nothing; a font is
+    // embedded (as a subset) only once text is set in it.
+    doc.registerFont(alias, font as unknown as PDFKit.Mixins.PDFFontSource);
   }
 
   const W = doc.page.width;
@@ -353,65 +473,195 @@ function renderCertificate(settings: Settings, record: CertificateRecord, t: Tra
 
   type Box = { width: number; height: number; maxSize: number; minSingleLine: number; minSize: number };
 
-  /**
-   * The largest size at which `text` fits: on one line if that is possible at `minSingleLine` or
-   * more, otherwise wrapped within `width` and `height`, shrinking to `minSize`. Throws
-   * CertificateInputError(tooLong) below that: the text would overflow.
-   */
-  const fit = (
-    text: string,
-    font: FontName,
-    box: Box,
-    tooLong: CertificateInputReason,
-    textOptions: PDFKit.Mixins.TextOptions = {},
-  ): { size: number; height: number; singleLine: boolean } => {
-    doc.font(font).fontSize(1);
-    // Glyph widths are linear in the size (measure, i.e. shape, once); character spacing is not.
-    const unitWidth = doc.widthOfString(text);
-    const spacing = (textOptions.characterSpacing ?? 0) * (text.length - 1);
-    const quarter = (n: number): number => Math.floor(n * 4) / 4;
-    // Leave 1% so pdfkit's line wrapper never breaks a line we measured as fitting.
-    const single = quarter(Math.min(box.maxSize, (box.width * 0.99 - spacing) / Math.max(unitWidth, 1e-6)));
-    if (single >= box.minSingleLine) {
-      doc.fontSize(single);
-      const h = doc.currentLineHeight(true);
-      if (h <= box.height) return { size: single, height: h, singleLine: true };
+  /** A grapheme cluster as drawn, in one font of its chain. */
+  type Cluster = { text: string; entry: ChainEntry; space: boolean };
+  /** Consecutive clusters of a line in one font: drawn (and shaped) by one `text()` call. */
+  type Piece = { text: string; entry: ChainEntry };
+  type Layout = { size: number; lines: Cluster[][]; singleLine: boolean; lineHeight: number; ascent: number };
+
+  /** Widths at 1 pt, per font and text; widths are linear in the size (pdfkit shapes once per word). */
+  const unitWidths = new Map<string, number>();
+  const unitWidth = (entry: ChainEntry, text: string): number => {
+    const key = `${entry.alias}\u0000${text}`;
+    let w = unitWidths.get(key);
+    if (w === undefined) {
+      doc.font(entry.alias).fontSize(1);
+      w = doc.widthOfString(text);
+      unitWidths.set(key, w);
     }
-    for (let size = Math.min(box.minSingleLine, box.maxSize); size >= box.minSize; size -= 0.5) {
-      doc.fontSize(size);
-      const h = doc.heightOfString(text, { ...textOptions, width: box.width });
-      if (h <= box.height) return { size, height: h, singleLine: false };
-    }
-    throw new CertificateInputError(tooLong, `text does not fit on the certificate: ${text.slice(0, 80)}…`);
+    return w;
   };
 
   /**
-   * Draw `text` centred horizontally in a box of `box.width` around `centerX`, vertically centred
-   * in [top, top + height]. A single line is centred optically (cap height around the middle),
-   * or stands on `baseline` when given; wrapped text is centred by its line boxes.
+   * The text's clusters, each in the first font of the face's chain that draws it (text-runs.ts).
+   * Throws CertificateInputError(unprintable) listing what no font can draw.
+   */
+  const clustersOf = (text: string, face: Face, unprintable: CertificateInputReason): Cluster[] => {
+    const chain = settings.chains[face];
+    const split = splitIntoRuns(text, chain.map((e) => e.font));
+    if (split.unprintable.length > 0) {
+      throw new CertificateInputError(
+        unprintable,
+        `text has characters no certificate font can print: ${split.unprintable.map(describeCluster).join(', ')}`,
+        split.unprintable,
+      );
+    }
+    const clusters: Cluster[] = [];
+    for (const run of split.runs) {
+      for (const { segment } of GRAPHEMES.segment(run.text)) {
+        clusters.push({ text: segment, entry: chain[run.font]!, space: WHITESPACE.test(segment) });
+      }
+    }
+    return clusters;
+  };
+
+  const piecesOf = (clusters: Cluster[]): Piece[] => {
+    const pieces: Piece[] = [];
+    for (const c of clusters) {
+      const last = pieces[pieces.length - 1];
+      if (last && last.entry === c.entry) last.text += c.text;
+      else pieces.push({ text: c.text, entry: c.entry });
+    }
+    return pieces;
+  };
+
+  /** Width at `size` with `spacing` after each character (pdfkit's characterSpacing). */
+  const widthOf = (clusters: Cluster[], size: number, spacing: number): number =>
+    piecesOf(clusters).reduce((sum, p) => sum + unitWidth(p.entry, p.text) * size + spacing * [...p.text].length, 0);
+
+  const trimSpaces = (clusters: Cluster[]): Cluster[] => {
+    let start = 0;
+    let end = clusters.length;
+    while (start < end && clusters[start]!.space) start++;
+    while (end > start && clusters[end - 1]!.space) end--;
+    return clusters.slice(start, end);
+  };
+
+  /**
+   * Where a line may break: after spaces, after a hyphen before a letter, and between CJK
+   * characters (not before punctuation, not after opening punctuation). A word too long for a
+   * line on its own is broken between any two clusters, as pdfkit does.
+   */
+  const breakBefore = (prev: Cluster, next: Cluster): boolean => {
+    if (next.space) return false;
+    if (prev.space) return true;
+    if (/[-\u2010]$/.test(prev.text) && /^\p{L}/u.test(next.text)) return true;
+    if (/^\p{P}/u.test(next.text) || /\p{Ps}$/u.test(prev.text)) return false;
+    return IDEOGRAPHIC.test(prev.text) || IDEOGRAPHIC.test(next.text);
+  };
+
+  /** Greedy line breaking of `clusters` at `size` within `width`. */
+  const wrap = (clusters: Cluster[], size: number, width: number, spacing: number): Cluster[][] => {
+    // Words: a body and the spaces after it.
+    const words: { body: Cluster[]; spaces: Cluster[] }[] = [];
+    clusters.forEach((c, i) => {
+      if (i === 0 || breakBefore(clusters[i - 1]!, c)) words.push({ body: [], spaces: [] });
+      const word = words[words.length - 1]!;
+      if (c.space && word.body.length > 0) word.spaces.push(c);
+      else word.body.push(c);
+    });
+    const lines: Cluster[][] = [];
+    let line: Cluster[] = [];
+    let used = 0; // width of `line`, trailing spaces included
+    for (const { body, spaces } of words) {
+      const w = widthOf(body, size, spacing);
+      if (line.length > 0 && used + w > width) {
+        lines.push(trimSpaces(line));
+        line = [];
+        used = 0;
+      }
+      if (w <= width) {
+        line.push(...body);
+        used += w;
+      } else {
+        // Too long for any line: break between clusters (widths measured one by one).
+        for (const c of body) {
+          const cw = widthOf([c], size, spacing);
+          if (line.length > 0 && used + cw > width) {
+            lines.push(line);
+            line = [];
+            used = 0;
+          }
+          line.push(c);
+          used += cw;
+        }
+      }
+      line.push(...spaces);
+      used += widthOf(spaces, size, spacing);
+    }
+    if (line.length > 0) lines.push(trimSpaces(line));
+    return lines.filter((l) => l.length > 0);
+  };
+
+  /**
+   * The largest size at which the clusters fit: on one line if that is possible at
+   * `minSingleLine` or more, otherwise wrapped within `width` and `height`, shrinking to
+   * `minSize`. Throws CertificateInputError(tooLong) below that: the text would overflow.
+   */
+  const fit = (clusters: Cluster[], box: Box, tooLong: CertificateInputReason, spacing: number): Layout => {
+    const entries = [...new Set(clusters.map((c) => c.entry))];
+    if (entries.length === 0) entries.push(clusters[0]?.entry ?? settings.chains.regular[0]!);
+    const lineHeight = Math.max(...entries.map((e) => e.ascent - e.descent + e.lineGap));
+    const ascent = Math.max(...entries.map((e) => e.ascent));
+    const text = trimSpaces(clusters);
+    const unit = widthOf(text, 1, 0);
+    const spacingTotal = spacing * text.reduce((n, c) => n + [...c.text].length, 0);
+    const quarter = (n: number): number => Math.floor(n * 4) / 4;
+    // Leave 1%, as the layout before fallback fonts did, for rounding in the content stream.
+    const single = quarter(Math.min(box.maxSize, (box.width * 0.99 - spacingTotal) / Math.max(unit, 1e-6)));
+    if (single >= box.minSingleLine && lineHeight * single <= box.height) {
+      return { size: single, lines: [text], singleLine: true, lineHeight, ascent };
+    }
+    for (let size = Math.min(box.minSingleLine, box.maxSize); size >= box.minSize; size -= 0.5) {
+      const lines = wrap(clusters, size, box.width * 0.99, spacing);
+      if (lines.length * lineHeight * size <= box.height) return { size, lines, singleLine: false, lineHeight, ascent };
+    }
+    const plain = clusters.map((c) => c.text).join('');
+    throw new CertificateInputError(tooLong, `text does not fit on the certificate: ${plain.slice(0, 80)}…`);
+  };
+
+  /**
+   * Draw `text` in the face's font chain, fitted (see `fit`) and centred horizontally in a box of
+   * `box.width` around `centerX`. Vertically: a single line is centred optically (cap height
+   * around the middle), or stands on `baseline` when given; wrapped text is centred by its line
+   * boxes; with `anchor: 'top'`, the first line box starts at `top`. Each line is drawn piece by
+   * piece, one `text()` call per font, on a common baseline.
    */
   const fittedText = (
     text: string,
-    font: FontName,
+    face: Face,
     color: string,
-    box: Box & { top: number; centerX?: number; baseline?: number },
+    box: Box & { top: number; centerX?: number; baseline?: number; anchor?: 'top' },
     tooLong: CertificateInputReason,
-    textOptions: PDFKit.Mixins.TextOptions = {},
+    options: { characterSpacing?: number; unprintable?: CertificateInputReason } = {},
   ): void => {
-    const { size, height, singleLine } = fit(text, font, box, tooLong, textOptions);
+    const spacing = options.characterSpacing ?? 0;
+    const clusters = clustersOf(text, face, options.unprintable ?? 'unprintable-text');
+    const layout = fit(clusters, box, tooLong, spacing);
+    const { size, lines } = layout;
     const middle = box.top + box.height / 2;
-    const metrics = settings.metrics[font];
-    const top = !singleLine
-      ? middle - height / 2
-      : box.baseline !== undefined
-        ? box.baseline - metrics.ascent * size
-        : middle + (metrics.capHeight / 2 - metrics.ascent) * size;
-    const left = (box.centerX ?? cx) - box.width / 2;
-    doc
-      .font(font)
-      .fontSize(size)
-      .fillColor(color)
-      .text(text, left, top, { align: 'center', width: box.width, ...textOptions });
+    const lineStep = layout.lineHeight * size;
+    const firstBaseline =
+      box.anchor === 'top'
+        ? box.top + layout.ascent * size
+        : layout.singleLine
+          ? (box.baseline ?? middle + (settings.chains[face][0]!.capHeight / 2) * size)
+          : middle - (lines.length * lineStep) / 2 + layout.ascent * size;
+    const centerX = box.centerX ?? cx;
+    lines.forEach((line, i) => {
+      const baseline = firstBaseline + i * lineStep;
+      const pieces = piecesOf(line);
+      const widths = pieces.map((p) => unitWidth(p.entry, p.text) * size + spacing * [...p.text].length);
+      let x = centerX - widths.reduce((a, b) => a + b, 0) / 2;
+      pieces.forEach((p, j) => {
+        doc
+          .font(p.entry.alias)
+          .fontSize(size)
+          .fillColor(color)
+          .text(p.text, x, baseline - p.entry.ascent * size, { lineBreak: false, characterSpacing: spacing });
+        x += widths[j]!;
+      });
+    });
   };
 
   /**
@@ -493,7 +743,7 @@ function renderCertificate(settings: Settings, record: CertificateRecord, t: Tra
   spanWithActualText(settings.organizationName, () => {
     fittedText(
       settings.organizationName.toLocaleUpperCase(lang),
-      FONT.bold,
+      'bold',
       NAVY,
       { top: vy(54), width: contentWidth, height: 28, maxSize: 12, minSingleLine: 8, minSize: 6.5 },
       'text-too-long',
@@ -509,7 +759,7 @@ function renderCertificate(settings: Settings, record: CertificateRecord, t: Tra
   block('H1', () => {
     fittedText(
       labels.heading,
-      FONT.regular,
+      'regular',
       NAVY,
       { top: vy(98), width: contentWidth, height: 50, maxSize: 36, minSingleLine: 22, minSize: 16 },
       'text-too-long',
@@ -520,7 +770,7 @@ function renderCertificate(settings: Settings, record: CertificateRecord, t: Tra
   block('P', () => {
     fittedText(
       labels.presentedTo,
-      FONT.italic,
+      'italic',
       GREY,
       { top: vy(158), width: contentWidth, height: 20, maxSize: 13, minSingleLine: 9, minSize: 8 },
       'text-too-long',
@@ -529,11 +779,12 @@ function renderCertificate(settings: Settings, record: CertificateRecord, t: Tra
   spanWithActualText(name, () => {
     fittedText(
       name,
-      FONT.bold,
+      'bold',
       INK,
       // One line stands 18 pt above the rule; wrapped lines fill the box above it.
       { top: vy(184), width: contentWidth, height: vy(80), baseline: vy(270) - 18, maxSize: 40, minSingleLine: 18, minSize: 6 },
       'name-too-long',
+      { unprintable: 'unprintable-name' },
     );
   });
   artifact(() => {
@@ -543,7 +794,7 @@ function renderCertificate(settings: Settings, record: CertificateRecord, t: Tra
   block('P', () => {
     fittedText(
       labels.forCompleting,
-      FONT.italic,
+      'italic',
       GREY,
       { top: vy(282), width: contentWidth, height: 20, maxSize: 13, minSingleLine: 9, minSize: 8 },
       'text-too-long',
@@ -552,7 +803,7 @@ function renderCertificate(settings: Settings, record: CertificateRecord, t: Tra
   block('P', () => {
     fittedText(
       courseTitle,
-      FONT.bold,
+      'bold',
       NAVY,
       { top: vy(304), width: contentWidth, height: vy(58), maxSize: 22, minSingleLine: 15, minSize: 8 },
       'text-too-long',
@@ -570,7 +821,7 @@ function renderCertificate(settings: Settings, record: CertificateRecord, t: Tra
     8,
   );
 
-  // ---- bottom row: signatory (left), seal (centre), QR code (right) ---------------------------
+  // ---- bottom row: signatory (left), seal or logo (centre), QR code (right) -------------------
   const bottomMargin = 72;
   const rowMiddle = vy(470);
   const sigWidth = 220;
@@ -580,7 +831,7 @@ function renderCertificate(settings: Settings, record: CertificateRecord, t: Tra
     block('P', () => {
       fittedText(
         settings.signatoryName,
-        FONT.italic,
+        'italic',
         INK,
         { top: lineY - 26, centerX: sigCenter, width: sigWidth, height: 22, maxSize: 16, minSingleLine: 9, minSize: 7 },
         'text-too-long',
@@ -592,21 +843,34 @@ function renderCertificate(settings: Settings, record: CertificateRecord, t: Tra
   });
   if (settings.signatoryTitle) {
     block('P', () => {
-      const { size } = fit(
+      fittedText(
         settings.signatoryTitle,
-        FONT.regular,
-        { width: sigWidth, height: 26, maxSize: 10, minSingleLine: 8, minSize: 6 },
+        'regular',
+        GREY,
+        { top: lineY + 5, anchor: 'top', centerX: sigCenter, width: sigWidth, height: 26, maxSize: 10, minSingleLine: 8, minSize: 6 },
         'text-too-long',
       );
-      doc
-        .font(FONT.regular)
-        .fontSize(size)
-        .fillColor(GREY)
-        .text(settings.signatoryTitle, sigCenter - sigWidth / 2, lineY + 5, { width: sigWidth, align: 'center' });
     });
   }
 
-  artifact(() => drawSeal(doc, cx, rowMiddle));
+  const logo = settings.logo;
+  if (logo) {
+    // The organization's logo takes the seal's place, scaled to fit its box, centred in it.
+    const scale = Math.min(LOGO_BOX.width / logo.width, LOGO_BOX.height / logo.height);
+    const w = round2(logo.width * scale);
+    const h = round2(logo.height * scale);
+    const x = round2(cx - w / 2);
+    const y = round2(rowMiddle - h / 2);
+    block(
+      'Figure',
+      () => {
+        doc.image(logo.data, x, y, { width: w, height: h });
+      },
+      { alt: `${settings.organizationName} logo`, bbox: [x, y, x + w, y + h], placement: 'Block' } as PDFKit.Mixins.StructureElementOptions,
+    );
+  } else {
+    artifact(() => drawSeal(doc, cx, rowMiddle));
+  }
 
   const qrSize = 76;
   const qrX = W - bottomMargin - qrSize;

@@ -5,13 +5,14 @@ import { zipSync } from 'fflate';
 import { z } from 'zod';
 import type { CertificateService } from './service';
 import { toRecord } from './service';
-import type { CertificateRenderer } from './pdf';
+import { CertificateInputError, type CertificateRenderer, type Translate } from './pdf';
+import type { CertificateRow } from './store';
 import type { CertificateFonts } from './fonts';
 import { renderTranscriptPdf } from './transcript-pdf';
 import type { Clock } from '../clock';
 import { hasRole, publicAccess, signedIn } from '../http/guards';
 import { parseForm } from '../http/validate';
-import { badRequest } from '../http/errors';
+import { badRequest, HttpError } from '../http/errors';
 import { formatCode } from './codes';
 
 interface Deps {
@@ -42,9 +43,19 @@ export function certificateRoutes(deps: Deps): Router {
   const { certificates, renderer, verifyLimiter } = deps;
   const router = Router();
 
+  /** A name the fonts cannot print (possible for names from before that check) is a clear 422. */
+  function render(c: CertificateRow, t: Translate, lang: string): Buffer {
+    try {
+      return renderer.render(toRecord(c), t, lang);
+    } catch (err) {
+      if (err instanceof CertificateInputError) throw new HttpError(422, 'unprintable_name');
+      throw err;
+    }
+  }
+
   router.get('/certificates/:code.pdf', signedIn, async (req, res) => {
     const c = await certificates.ownCertificate(String(req.params.code), req.user!.id);
-    const pdf = renderer.render(toRecord(c), req.t, res.locals.lang);
+    const pdf = render(c, req.t, res.locals.lang);
     res.set('Content-Type', 'application/pdf');
     res.set('Content-Disposition', `attachment; filename="certificate-${c.code}.pdf"`);
     res.set('Cache-Control', 'private, no-store');
@@ -124,7 +135,16 @@ export function certificateRoutes(deps: Deps): Router {
     const found = (await certificates.search({ ...filter, limit: MAX_ZIP_CERTIFICATES + 1 })).filter((c) => c.status !== 'superseded');
     if (found.length > MAX_ZIP_CERTIFICATES) throw badRequest(`more than ${MAX_ZIP_CERTIFICATES} certificates`);
     const files: Record<string, Uint8Array> = {};
-    for (const c of found) files[`${c.courseSlug}/${formatCode(c.code)}.pdf`] = renderer.render(toRecord(c), req.t, res.locals.lang);
+    const skipped: string[] = [];
+    for (const c of found) {
+      try {
+        files[`${c.courseSlug}/${formatCode(c.code)}.pdf`] = render(c, req.t, res.locals.lang);
+      } catch (err) {
+        if (!(err instanceof HttpError)) throw err;
+        skipped.push(`${formatCode(c.code)}\t${c.courseSlug}`);
+      }
+    }
+    if (skipped.length) files['not-included.txt'] = Buffer.from(`${req.t('adminCertificates.notIncluded')}\n${skipped.join('\n')}\n`);
     // PDFs are already compressed: store them as they are.
     const zip = zipSync(files, { level: 0, mtime: new Date('2000-01-01T00:00:00Z') });
     res.set('Content-Type', 'application/zip');

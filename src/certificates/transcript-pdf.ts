@@ -3,6 +3,7 @@ import PDFDocument from 'pdfkit';
 import type { CertificateFonts } from './fonts';
 import type { CertificateView } from './service';
 import { formatCode } from './codes';
+import { splitIntoRuns } from './text-runs';
 
 type Translate = (key: string, opts?: Record<string, unknown>) => string;
 
@@ -24,14 +25,23 @@ export function renderTranscriptPdf(fonts: CertificateFonts, input: TranscriptIn
     font: null as unknown as string,
     info: { Title: title, Author: input.organizationName, Creator: 'Bridgework', CreationDate: input.generatedAt, ModDate: input.generatedAt },
   });
-  // pdfkit uses a fontkit font object as given; its types only list paths and buffers.
-  doc.registerFont('regular', fonts.regular as unknown as PDFKit.Mixins.PDFFontSource);
-  doc.registerFont('bold', fonts.bold as unknown as PDFKit.Mixins.PDFFontSource);
+  // The same font chain as certificates (BC Sans, then the fallbacks for other scripts), so a
+  // name that prints on a certificate prints here too. pdfkit uses a fontkit font object as given;
+  // its types only list paths and buffers.
+  const chains = {
+    regular: [fonts.regular, ...(fonts.fallbacks ?? []).map((f) => f.regular)],
+    bold: [fonts.bold, ...(fonts.fallbacks ?? []).map((f) => f.bold)],
+  };
+  for (const [weight, chain] of Object.entries(chains)) {
+    chain.forEach((font, i) => doc.registerFont(`${weight}-${i}`, font as unknown as PDFKit.Mixins.PDFFontSource));
+  }
   const root = doc.struct('Document');
   doc.addStructure(root);
-  const block = (type: 'H1' | 'P' | 'H2', font: string, size: number, text: string, gap = 4) => {
+  const block = (type: 'H1' | 'P' | 'H2', weight: 'regular' | 'bold', size: number, text: string, gap = 4) => {
     root.add(doc.struct(type, {}, () => {
-      doc.font(font).fontSize(size).fillColor('#1f2328').text(text, { lineGap: 2 });
+      const { runs } = splitIntoRuns(text, chains[weight]);
+      doc.fontSize(size).fillColor('#1f2328');
+      runs.forEach((run, i) => doc.font(`${weight}-${run.font}`).text(run.text, { lineGap: 2, continued: i < runs.length - 1 }));
     }));
     doc.moveDown(gap / 10);
   };

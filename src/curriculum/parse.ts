@@ -147,7 +147,7 @@ export interface ParsedCourse {
    * What did compile, even when the course has errors elsewhere: the authoring preview shows a
    * module as soon as that module compiles. Never published.
    */
-  partial?: { overviewHtml: string; modules: CompiledModule[] };
+  partial?: { overviewHtml: string; modules: CompiledModule[]; glossary: CompiledCourse['glossary'] };
 }
 
 /** A course's files by relative POSIX path ("course.md", "01-x.md", "media/form.png"). */
@@ -323,7 +323,9 @@ export function parseCourseFiles(slug: string, files: CourseFiles, root: string)
     if (!usedMedia.has(f.path)) problems.push({ file: path.join(dir, f.path), line: 1, severity: 'warning', message: 'no module uses this file' });
   }
 
-  if (problems.some((p) => p.severity === 'error') || !meta || !courseFm) return { ...none, problems, partial: { overviewHtml, modules } };
+  const glossaryList = () => [...glossary.values()].sort((a, b) => a.term.localeCompare(b.term))
+    .map((g) => ({ term: g.term, anchor: g.anchor, definitionHtml: renderMarkdown(g.definition) }));
+  if (problems.some((p) => p.severity === 'error') || !meta || !courseFm) return { ...none, problems, partial: { overviewHtml, modules, glossary: glossaryList() } };
   return {
     slug,
     problems,
@@ -342,8 +344,7 @@ export function parseCourseFiles(slug: string, files: CourseFiles, root: string)
       refresher: meta.refresher ?? null,
       overviewHtml,
       modules,
-      glossary: [...glossary.values()].sort((a, b) => a.term.localeCompare(b.term))
-        .map((g) => ({ term: g.term, anchor: g.anchor, definitionHtml: renderMarkdown(g.definition) })),
+      glossary: glossaryList(),
       media: media.files,
       contentHash: hashSources(dir, sources),
     },

@@ -26,7 +26,7 @@ export interface ZipLimits {
 
 /** A refusal with a status and a translation key (under author.zip) with its values. */
 export class ZipError extends Error {
-  constructor(public readonly status: 400 | 413 | 422, public readonly key: string, public readonly values: Record<string, string | number> = {}) {
+  constructor(public readonly status: 400 | 409 | 413 | 422, public readonly key: string, public readonly values: Record<string, string | number> = {}) {
     super(key);
   }
 }

@@ -18,7 +18,7 @@ export function readUpload(req: Request, { maxFileBytes, fileField }: { maxFileB
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
     try {
-      bb = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxFileBytes, fields: 10, fieldSize: 4096, parts: 12 } });
+      bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: maxFileBytes, fields: 10, fieldSize: 4096, parts: 12 } });
     } catch {
       reject(badRequest('not a multipart form'));
       return;

@@ -31,7 +31,10 @@ export class KnexRateLimitStore implements Store {
         reset_at: this.db.raw('case when rate_limits.reset_at <= ? then ? else rate_limits.reset_at end', [now, now + this.windowMs]),
       })
       .returning(['hits', 'reset_at']);
-    return { totalHits: toNumber(row.hits), resetTime: new Date(toNumber(row.reset_at)) };
+    // express-rate-limit compares resetTime with Date.now() (and skips the decrement of a
+    // successful login once it has passed), so the time left by the injected clock is given on
+    // the wall clock: with a test clock in the past, successful logins were never uncounted.
+    return { totalHits: toNumber(row.hits), resetTime: new Date(Date.now() + (toNumber(row.reset_at) - now)) };
   }
 
   async decrement(key: string): Promise<void> {

@@ -1,7 +1,9 @@
 // Turns a zod schema's verdict on a form into field messages (translation keys) for the view.
 import type { z } from 'zod';
 
-export type FieldErrors = Record<string, string>;
+/** A field's message: a translation key, or a key with values to put in it. */
+export type FieldError = string | { key: string; params: Record<string, unknown> };
+export type FieldErrors = Record<string, FieldError>;
 
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
 

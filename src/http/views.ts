@@ -34,6 +34,7 @@ export function viewLocals(req: Request, res: Response, next: NextFunction): voi
   const lang = req.language || 'en';
   const { dateFormat, numberFormat } = formattersFor(lang);
   res.locals.t = req.t;
+  res.locals.errorText = (e: string | { key: string; params: Record<string, unknown> }) => (typeof e === 'string' ? req.t(e) : req.t(e.key, e.params));
   res.locals.lang = lang;
   res.locals.formatDate = (d: Date) => dateFormat.format(d);
   res.locals.formatNumber = (n: number) => numberFormat.format(n);

@@ -5,7 +5,7 @@
 import PDFDocument from 'pdfkit';
 import { loadCertificateFonts } from '../../src/certificates/fonts';
 import { createCertificateRenderer, type CertificateRecord } from '../../src/certificates/pdf';
-import { englishT, sampleRecord } from './helpers';
+import { englishT, sampleLogo, sampleRecord } from './helpers';
 
 export type CertificateBench = {
   count: number;
@@ -15,6 +15,8 @@ export type CertificateBench = {
   certificateBytes: number;
   firstNationsMsPerDoc: number;
   firstNationsBytes: number;
+  /** Names in fallback fonts (one certificate each, `count` times): ms per document and bytes. */
+  fallback: { label: string; msPerDoc: number; bytes: number }[];
   helveticaMsPerDoc: number;
   helveticaBytes: number;
 };
@@ -59,6 +61,29 @@ export function benchCertificates(count = 200): CertificateBench {
   time(20, () => renderer.render(record, t, 'en-CA')); // warm-up
   const cert = time(count, () => renderer.render(record, t, 'en-CA'));
   const firstNations = time(count, () => renderer.render(fn, t, 'en-CA'));
+  const withLogo = createCertificateRenderer({
+    fonts,
+    organizationName: 'Pace Society',
+    signatoryName: 'Jordan Rivera',
+    signatoryTitle: 'Director of Training',
+    paperSize: 'LETTER',
+    baseUrl: 'https://learn.example.org',
+    logo: sampleLogo(),
+  });
+  const fallback = [
+    ['Vietnamese', renderer, 'Nguyễn Thị Minh Khai'],
+    ['Chinese (Simplified)', renderer, '王秀英'],
+    ['Chinese (Traditional)', renderer, '陳大文'],
+    ['Gurmukhi', renderer, 'ਗੁਰਪ੍ਰੀਤ ਸਿੰਘ'],
+    ['mixed', renderer, 'Amrit ਸਿੰਘ Sḵwx̱wú7mesh'],
+    ['mixed, with a 600x200 PNG logo', withLogo, 'Amrit ਸਿੰਘ 王秀英'],
+  ] as const;
+  const fallbackResults = fallback.map(([label, r, holderName]) => {
+    const rec = sampleRecord({ holderName });
+    time(20, () => r.render(rec, t, 'en-CA')); // warm-up
+    const run = time(count, () => r.render(rec, t, 'en-CA'));
+    return { label, msPerDoc: run.ms, bytes: run.last.length };
+  });
 
   const lines = [
     'PACE SOCIETY',
@@ -83,6 +108,7 @@ export function benchCertificates(count = 200): CertificateBench {
     certificateBytes: cert.last.length,
     firstNationsMsPerDoc: firstNations.ms,
     firstNationsBytes: firstNations.last.length,
+    fallback: fallbackResults,
     helveticaMsPerDoc: helv.ms,
     helveticaBytes: helv.last.length,
   };
@@ -94,6 +120,7 @@ if (require.main === module) {
   console.log(`fonts loaded once: ${f(r.fontLoadMs)} ms; first certificate: ${f(r.firstRenderMs)} ms`);
   console.log(`certificate (ASCII name):   ${f(r.certificateMsPerDoc)} ms/doc, ${r.certificateBytes} bytes`);
   console.log(`certificate (First Nations): ${f(r.firstNationsMsPerDoc)} ms/doc, ${r.firstNationsBytes} bytes`);
+  for (const x of r.fallback) console.log(`certificate (${x.label}): ${f(x.msPerDoc)} ms/doc, ${x.bytes} bytes`);
   console.log(`bare Helvetica page:         ${f(r.helveticaMsPerDoc)} ms/doc, ${r.helveticaBytes} bytes`);
   console.log(`certificate / Helvetica: ${f(r.certificateMsPerDoc / r.helveticaMsPerDoc)}x time, ${f(r.certificateBytes / r.helveticaBytes)}x bytes`);
 }

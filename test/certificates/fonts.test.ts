@@ -4,8 +4,12 @@ import * as fontkit from 'fontkit';
 import { buildFonts } from '../../src/certificates/build-fonts';
 import {
   CERTIFICATE_FACES,
+  FALLBACK_FONTS,
   WoffFormatError,
   bcSansWoffDir,
+  convertedFallbacks,
+  fallbackFile,
+  guardNullAnchors,
   loadCertificateFonts,
   readWoff,
   shippedFaces,
@@ -118,17 +122,69 @@ describe('loadCertificateFonts', () => {
   test('reads the built TTFs from a directory', () => {
     const dir = tempDir('bw-fonts-');
     const written = buildFonts(dir);
-    expect(written.map((f) => path.basename(f)).sort()).toEqual(shippedFaces().map((s) => `${s}.ttf`));
+    expect(written.map((f) => path.basename(f)).sort()).toEqual(
+      [...shippedFaces(), 'NotoSansGurmukhi-Bold', 'NotoSansGurmukhi-Regular'].map((s) => `${s}.ttf`).sort(),
+    );
+    for (const file of written) assertValidSfnt(fs.readFileSync(file));
     const fonts = loadCertificateFonts(dir);
     expect(fonts.regular.postscriptName).toBe('BCSans-Regular');
     expect(fonts.bold.postscriptName).toBe('BCSans-Bold');
     expect(fonts.italic.postscriptName).toBe('BCSans-Italic');
+    expect(fonts.fallbacks!.map((f) => [f.regular.postscriptName, f.bold.postscriptName])).toEqual([
+      ['NotoSansGurmukhi-Regular', 'NotoSansGurmukhi-Bold'],
+      ['NotoSansSC-Regular', 'NotoSansSC-Bold'],
+    ]);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('without a directory, one shared copy is parsed once', () => {
+    expect(loadCertificateFonts()).toBe(loadCertificateFonts());
   });
 
   test('builds them in memory when they have not been built', () => {
     const fonts = loadCertificateFonts(path.join(tempDir('bw-nofonts-'), 'missing'));
     expect(typeof fonts.regular.layout).toBe('function');
     expect(fonts.bold.layout('Stó:lō').glyphs.length).toBeGreaterThan(0);
+    expect(fonts.fallbacks![0]!.bold.layout('ਸਿੰਘ').glyphs.length).toBe(4);
+  });
+});
+
+describe('fallback font files', () => {
+  test('every fallback face is in its package: WOFF 1.0 (converted) or TrueType', () => {
+    for (const source of FALLBACK_FONTS) {
+      for (const weight of ['regular', 'bold'] as const) {
+        const data = fs.readFileSync(fallbackFile(source, weight));
+        const signature = data.readUInt32BE(0);
+        expect([0x774f4646 /* wOFF */, 0x00010000 /* TrueType */]).toContain(signature);
+      }
+    }
+    expect(convertedFallbacks().map((f) => f.stem)).toEqual(['NotoSansGurmukhi-Regular', 'NotoSansGurmukhi-Bold']);
+  });
+});
+
+describe('fontkit and NULL GPOS anchors (guardNullAnchors)', () => {
+  test('decomposed Vietnamese and Gurmukhi vowel signs shape instead of crashing', () => {
+    const fonts = loadCertificateFonts();
+    // A dot below, then a circumflex or breve: BC Sans has no mark-to-mark anchor for that pair.
+    for (const face of [fonts.regular, fonts.bold]) {
+      const run = face.layout('ệ ậ ặ ộ'.normalize('NFD'));
+      expect(run.glyphs.map((g) => g.id)).not.toContain(0);
+      // The circumflex keeps its place above the letter (mark-to-base), not at the baseline.
+      const circumflex = run.glyphs.findIndex((g) => g.codePoints.includes(0x302));
+      expect(run.positions[circumflex]!.yOffset).toBeGreaterThanOrEqual(0);
+      expect(run.positions[circumflex]!.xAdvance).toBe(0);
+    }
+    expect(fonts.fallbacks![0]!.bold.layout('ਗੁਰਪ੍ਰੀਤ').glyphs).toHaveLength(7);
+  });
+
+  test('the guard is installed once, on the shared prototype', () => {
+    const fonts = loadCertificateFonts();
+    const proto = Object.getPrototypeOf((fonts.bold as unknown as { _layoutEngine: { engine: { GPOSProcessor: object } } })._layoutEngine.engine.GPOSProcessor) as {
+      applyAnchor: unknown;
+    };
+    const installed = proto.applyAnchor;
+    guardNullAnchors(fonts.regular);
+    guardNullAnchors(fonts.fallbacks![1]!.bold);
+    expect(proto.applyAnchor).toBe(installed);
   });
 });

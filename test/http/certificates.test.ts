@@ -154,3 +154,19 @@ test('a mistyped code is caught by its check character', async () => {
   const spaced = `${code.slice(0, 5).toLowerCase()} ${code.slice(5, 10)}-${code.slice(10)}`;
   await request(t.app).get(`/verify/${encodeURIComponent(spaced)}`).expect(200);
 });
+
+test('a name no certificate can print is refused beside the field; names in other scripts print', async () => {
+  const agent = request.agent(t.app);
+  const csrf = await csrfFrom(agent, '/register');
+  const res = await agent.post('/register').type('form')
+    .send({ _csrf: csrf, displayName: 'Sam 😀', email: 'emoji@example.org', password: 'a long enough password' }).expect(422);
+  expect(res.text).toContain('Certificates cannot yet print these characters: 😀.');
+  expect(res.text).toContain('value="Sam 😀"');
+
+  const { agent: learner } = await registerLearner(t.app, 'ਗੁਰਪ੍ਰੀਤ 陳大文');
+  const code = await completeCourse(learner);
+  const pdf = await learner.get(`/certificates/${code}.pdf`).buffer(true).parse(binary).expect(200);
+  expect(pdfText(pdf.body)).toContain('ਗੁਰਪ੍ਰੀਤ 陳大文');
+  const transcript = await learner.get('/transcript.pdf').buffer(true).parse(binary).expect(200);
+  expect(pdfText(transcript.body)).toContain('陳大文');
+});

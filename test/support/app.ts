@@ -8,6 +8,7 @@ import { createServices, type Services } from '../../src/services';
 import type { Config } from '../../src/config';
 import type { Clock } from '../../src/clock';
 import { createTestDb, type TestDb } from './db';
+import type { Role, SessionUser } from '../../src/accounts/types';
 
 export const FIXTURE_CURRICULUM = path.join(__dirname, '..', 'fixtures', 'curriculum');
 
@@ -68,4 +69,19 @@ export async function registerLearner(app: Express, name = 'Test Learner'): Prom
   const res = await agent.post('/register').type('form').send({ _csrf: token, displayName: name, email, password });
   if (res.status !== 303) throw new Error(`registration failed: ${res.status} ${res.text.slice(0, 500)}`);
   return { agent, email, password };
+}
+
+/**
+ * A signed-in user of any role, made through the account service exactly as
+ * `bridgework users add --role trainer` makes one (trainers and admins are never self-registered).
+ */
+export async function createUser(t: TestApp, role: Role, name = `Test ${role}`, app: Express = t.app): Promise<{ agent: request.Agent; user: SessionUser; email: string; password: string }> {
+  const email = `${role}${++counter}-${Date.now()}@example.org`;
+  const password = 'correct horse battery';
+  const user = await t.services.accounts.createUser({ email, displayName: name, password, role });
+  const agent = request.agent(app);
+  const token = await csrfFrom(agent, '/login');
+  const res = await agent.post('/login').type('form').send({ _csrf: token, email, password });
+  if (res.status !== 303) throw new Error(`sign-in failed: ${res.status} ${res.text.slice(0, 500)}`);
+  return { agent, user, email, password };
 }
