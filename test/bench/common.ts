@@ -1,0 +1,64 @@
+// Shared by the bench orchestrator (bench.ts) and its server children (server.ts).
+import { loadConfig, type Config } from '../../src/config';
+
+/** What the parent tells a server child, as JSON in BENCH_SETUP. */
+export interface ServerSetup {
+  /** a: bare node:http; b: Express floor (no session, no database); c: the real app. */
+  mode: 'bare' | 'floor' | 'app';
+  tmpDir: string;
+  dbFile: string;
+  curriculumDir: string;
+  /** bare: the captured page to serve verbatim. */
+  pageFile?: string;
+  /** floor: the page, its learner and the CSRF token to render (the captured page's). */
+  floor?: {
+    slug: string;
+    moduleKey: string;
+    user: { id: number; email: string; displayName: string; role: 'learner'; locale: string };
+    csrfToken: string;
+  };
+}
+
+/** What a server child reports for the requests since the last reset. */
+export interface ServerStats {
+  requests: number;
+  /** CPU time of the server process (user + system), microseconds. */
+  cpuMicros: number;
+  /** The real app only: SQL statements and session-store calls. */
+  app: AppStats | null;
+}
+
+export interface AppStats {
+  statements: number;
+  reads: number;
+  writes: number;
+  byVerb: Record<string, number>;
+  storeGet: number;
+  storeSet: number;
+  storeTouch: number;
+}
+
+export type ChildMessage =
+  | { type: 'ready'; port: number }
+  | { type: 'stats'; stats: ServerStats }
+  | { type: 'profiled'; file: string | null };
+
+export type ParentMessage = { type: 'stats'; reset: boolean } | { type: 'stop' };
+
+export const BENCH_PASSWORD = 'bench password, not secret';
+
+/** The app's configuration for the bench, through the real loader (so new settings get their defaults). */
+export function benchConfig(setup: Pick<ServerSetup, 'tmpDir' | 'curriculumDir'>): Config {
+  return loadConfig({
+    PORT: '0',
+    DATA_DIR: setup.tmpDir,
+    BASE_URL: 'http://bridgework.bench',
+    SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-42',
+    CURRICULUM_DIR: setup.curriculumDir,
+    LOG_LEVEL: 'silent',
+    ORGANIZATION_NAME: 'Bridgework Bench',
+    SIGNATORY_NAME: 'A. Signer',
+    SIGNATORY_TITLE: 'Director of Training',
+    PAPER_SIZE: 'LETTER',
+  });
+}
