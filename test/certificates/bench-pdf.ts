@@ -5,7 +5,7 @@
 import PDFDocument from 'pdfkit';
 import { loadCertificateFonts } from '../../src/certificates/fonts';
 import { createCertificateRenderer, type CertificateRecord } from '../../src/certificates/pdf';
-import { englishT, sampleLogo, sampleRecord } from './helpers';
+import { englishT, sampleLogo, sampleRecord, sampleRendererOptions } from './helpers';
 
 export type CertificateBench = {
   count: number;
@@ -45,14 +45,7 @@ export function benchCertificates(count = 200): CertificateBench {
   const t0 = process.hrtime.bigint();
   const fonts = loadCertificateFonts();
   const fontLoadMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  const renderer = createCertificateRenderer({
-    fonts,
-    organizationName: 'Pace Society',
-    signatoryName: 'Jordan Rivera',
-    signatoryTitle: 'Director of Training',
-    paperSize: 'LETTER',
-    baseUrl: 'https://learn.example.org',
-  });
+  const renderer = createCertificateRenderer(sampleRendererOptions(fonts));
   const t = englishT();
   const record = sampleRecord();
   const fn = sampleRecord({ holderName: 'Sḵwx̱wú7mesh Snanáy̓ xʷməθkʷəy̓əm Stó:lō-səl̓ilw̓ətaʔɬ' });
@@ -61,15 +54,7 @@ export function benchCertificates(count = 200): CertificateBench {
   time(20, () => renderer.render(record, t, 'en-CA')); // warm-up
   const cert = time(count, () => renderer.render(record, t, 'en-CA'));
   const firstNations = time(count, () => renderer.render(fn, t, 'en-CA'));
-  const withLogo = createCertificateRenderer({
-    fonts,
-    organizationName: 'Pace Society',
-    signatoryName: 'Jordan Rivera',
-    signatoryTitle: 'Director of Training',
-    paperSize: 'LETTER',
-    baseUrl: 'https://learn.example.org',
-    logo: sampleLogo(),
-  });
+  const withLogo = createCertificateRenderer(sampleRendererOptions(fonts, { logo: sampleLogo() }));
   const fallback = [
     ['Vietnamese', renderer, 'Nguyễn Thị Minh Khai'],
     ['Chinese (Simplified)', renderer, '王秀英'],

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import i18next from 'i18next';
 import en from '../../src/locales/en.json';
-import type { CertificateRecord, Translate } from '../../src/certificates/pdf';
+import type { CertificateRecord, CertificateRendererOptions, Translate } from '../../src/certificates/pdf';
+import type { CertificateFonts } from '../../src/certificates/fonts';
 
 /**
  * A t() like the app's: i18next with default settings (escapeValue on, so a renderer that forgot
@@ -27,6 +28,19 @@ export function englishT(): Translate {
     const out = t(key, opts as never) as unknown as string;
     if (out === key) throw new Error(`missing string: ${key}`);
     return out;
+  };
+}
+
+/** The renderer settings the certificate tests and bench share; `overrides` change one thing. */
+export function sampleRendererOptions(fonts: CertificateFonts, overrides: Partial<CertificateRendererOptions> = {}): CertificateRendererOptions {
+  return {
+    fonts,
+    organizationName: 'Bridgework Training Society',
+    signatoryName: 'Jordan Rivera',
+    signatoryTitle: 'Director of Training',
+    paperSize: 'LETTER',
+    baseUrl: 'https://learn.example.org',
+    ...overrides,
   };
 }
 

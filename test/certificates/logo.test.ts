@@ -12,7 +12,7 @@ import {
   type CertificateRenderer,
   type CertificateRendererOptions,
 } from '../../src/certificates/pdf';
-import { englishT, makePng, poppler, sampleLogo, sampleRecord, tempDir } from './helpers';
+import { englishT, makePng, poppler, sampleLogo, sampleRecord, tempDir, sampleRendererOptions } from './helpers';
 
 let fonts: CertificateFonts;
 let dir: string;
@@ -20,15 +20,7 @@ let jpeg: Buffer;
 const t = englishT();
 
 function makeRenderer(overrides: Partial<CertificateRendererOptions> = {}): CertificateRenderer {
-  return createCertificateRenderer({
-    fonts,
-    organizationName: 'Pace Society',
-    signatoryName: 'Jordan Rivera',
-    signatoryTitle: 'Director of Training',
-    paperSize: 'LETTER',
-    baseUrl: 'https://learn.example.org',
-    ...overrides,
-  });
+  return createCertificateRenderer(sampleRendererOptions(fonts, overrides));
 }
 
 /** `pdfimages -list` rows: [width, height, color, enc] of each image. */
@@ -149,7 +141,7 @@ describe('the logo on the certificate', () => {
     fs.writeFileSync(file, pdf);
     const text = pdf.toString('latin1');
     expect([...text.matchAll(/\/S \/Figure/g)]).toHaveLength(2); // the logo and the QR code
-    expect(pdfStrings(pdf, 'Alt')).toContain('Pace Society logo');
+    expect(pdfStrings(pdf, 'Alt')).toContain('Bridgework Training Society logo');
     const images = imagesIn(file);
     expect(images).toHaveLength(1);
     const [w, h, color, enc] = image;

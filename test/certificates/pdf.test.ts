@@ -15,7 +15,7 @@ import {
 import en from '../../src/locales/en.json';
 
 const strings = Object.fromEntries(Object.entries(en.certificate.pdf).map(([k, v]) => [`certificate.pdf.${k}`, v]));
-import { englishT, poppler, sampleRecord, tempDir } from './helpers';
+import { englishT, poppler, sampleRecord, tempDir, sampleRendererOptions } from './helpers';
 
 // 300 characters of First Nations orthography, Vietnamese and French, with spaces.
 const LONG_NAME = (
@@ -41,15 +41,7 @@ let dir: string;
 const t = englishT();
 
 function makeRenderer(overrides: Partial<CertificateRendererOptions> = {}): CertificateRenderer {
-  return createCertificateRenderer({
-    fonts,
-    organizationName: 'Pace Society',
-    signatoryName: 'Jordan Rivera',
-    signatoryTitle: 'Director of Training',
-    paperSize: 'LETTER',
-    baseUrl: 'https://learn.example.org/',
-    ...overrides,
-  });
+  return createCertificateRenderer(sampleRendererOptions(fonts, { baseUrl: 'https://learn.example.org/', ...overrides }));
 }
 
 function write(name: string, pdf: Buffer): string {
@@ -221,7 +213,7 @@ describe('certificate PDF', () => {
       const file = write('content', renderer.render(sampleRecord(), t, 'en-CA'));
       const text = squash(poppler('pdftotext', [file, '-']));
       for (const s of [
-        'Pace Society',
+        'Bridgework Training Society',
         'Certificate of completion',
         'This certifies that',
         'Alex Example',
@@ -310,7 +302,7 @@ describe('certificate PDF', () => {
       expect(pdfStrings(pdf, 'Alt')).toEqual([
         'QR code linking to https://learn.example.org/verify/K7MQ2XW9PTRC4HZ, where this certificate can be verified',
       ]);
-      expect(pdfStrings(pdf, 'ActualText')).toEqual(expect.arrayContaining(['Pace Society', NAMES.sechelt]));
+      expect(pdfStrings(pdf, 'ActualText')).toEqual(expect.arrayContaining(['Bridgework Training Society', NAMES.sechelt]));
     });
 
     test('page content: every mark is structure content or an artifact', () => {

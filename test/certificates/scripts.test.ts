@@ -13,7 +13,7 @@ import {
   type CertificateRenderer,
 } from '../../src/certificates/pdf';
 import { describeCluster, splitIntoRuns } from '../../src/certificates/text-runs';
-import { englishT, poppler, sampleRecord, tempDir } from './helpers';
+import { englishT, poppler, sampleRecord, tempDir, sampleRendererOptions } from './helpers';
 
 const NAMES: Record<string, string> = {
   vietnamese: 'Nguyễn Thị Minh Khai',
@@ -31,14 +31,7 @@ let dir: string;
 const t = englishT();
 
 function makeRenderer(): CertificateRenderer {
-  return createCertificateRenderer({
-    fonts,
-    organizationName: 'Pace Society',
-    signatoryName: 'Jordan Rivera',
-    signatoryTitle: 'Director of Training',
-    paperSize: 'LETTER',
-    baseUrl: 'https://learn.example.org',
-  });
+  return createCertificateRenderer(sampleRendererOptions(fonts));
 }
 
 const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
