@@ -118,10 +118,18 @@ test('a folder with an invalid course still yields the valid ones', () => {
 test('the bundled curriculum passes its own checker', () => {
   const { courses, problems } = parseCurriculum(path.join(__dirname, '..', '..', 'curriculum'));
   expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
-  expect(courses.length).toBeGreaterThanOrEqual(1);
+  expect(courses.map((c) => c.slug).sort()).toEqual([
+    'for-health-services', 'for-municipal-staff', 'for-police', 'rights-based-practice', 'sex-work-and-stigma-foundations',
+  ]);
   for (const c of courses) {
-    expect(c.modules.length).toBeGreaterThanOrEqual(3);
-    // Every module cites its sources.
-    for (const m of c.modules) expect(htmlOf(m)).toMatch(/<h2>Sources<\/h2>/);
+    // The starter curriculum's own promises: four modules or more, a knowledge check in every
+    // module, a scenario and a reflection in every course, and sources cited in every module.
+    expect(c.modules.length).toBeGreaterThanOrEqual(4);
+    for (const m of c.modules) {
+      expect({ module: m.key, checks: m.checks.length > 0 }).toEqual({ module: m.key, checks: true });
+      expect(htmlOf(m)).toMatch(/<h2>Sources<\/h2>/);
+    }
+    expect(c.modules.some((m) => htmlOf(m).includes('class="block scenario"'))).toBe(true);
+    expect(c.modules.some((m) => m.reflections.length > 0)).toBe(true);
   }
 });
