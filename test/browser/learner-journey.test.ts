@@ -230,5 +230,15 @@ test('a learner walks the whole path by browser, and every page passes axe (WCAG
   expect(await codeField.getAttribute('aria-invalid')).toBe('true');
   expect((await codeField.getAttribute('aria-describedby'))?.split(' ')).toContain('code-error');
 
+  // The transcript and the account page, where a name is corrected.
+  await page.getByRole('link', { name: 'My account' }).first().click();
+  await arrivedAt(page, '/account');
+  await h.audit(page, 'account');
+  expect(await page.getByLabel('Your name').inputValue()).toBe(NAME);
+  await page.getByRole('link', { name: 'My transcript' }).click();
+  await arrivedAt(page, '/transcript');
+  await h.audit(page, 'transcript');
+  expect(await page.locator('table').textContent()).toContain(COURSE_TITLE);
+
   await context.close();
 }, 90_000);
