@@ -5,13 +5,13 @@ import express, { type Express, type RequestHandler } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
-import { handle as i18nHandle } from 'i18next-http-middleware';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Db } from './db/knex';
 import { systemClock, type Clock } from './clock';
 import type { Services } from './services';
 import { createI18n } from './i18n';
+import { translations } from './http/translations';
 import { PUBLIC_DIR } from './paths';
 import { KnexSessionStore } from './http/session-store';
 import { csrfProtection } from './http/csrf';
@@ -91,7 +91,7 @@ export function baseMiddleware(app: Express, { config, logger }: { config: Confi
   app.use(filesOnly(express.static(PUBLIC_DIR, staticOptions)));
   app.use('/fonts', filesOnly(express.static(path.join(path.dirname(require.resolve('@bcgov/bc-sans/package.json')), 'fonts'), { ...staticOptions, maxAge: '30d' })));
 
-  app.use(i18nHandle(createI18n()));
+  app.use(translations(createI18n()));
   // Course files are edited in a form: the authoring area takes up to 1 MB (a 256 KB Markdown file,
   // percent-encoded); once parsed there, the general 64 KB parser below passes the request by.
   app.use('/author', express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 100 }));
