@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { AUDIENCES } from './types';
 import { SLUG } from './authoring-service';
+import { parseForm, type FormResult } from '../http/validate';
 
 const text = (max: number, required: string, tooLong: string) =>
   z.string().transform((s) => s.trim()).pipe(z.string().min(1, required).max(max, tooLong));
@@ -36,16 +37,9 @@ export const saveFileSchema = z.object({
   intent: z.enum(['save', 'preview']).default('save'),
 });
 
-export type FieldErrors = Record<string, string>;
+export type { FieldErrors } from '../http/validate';
 
-/** Like http/validate's parseForm, for messages under `author.`. */
-export function parseAuthorForm<S extends z.ZodType>(schema: S, body: unknown): { ok: true; data: z.infer<S> } | { ok: false; errors: FieldErrors } {
-  const result = schema.safeParse(body ?? {});
-  if (result.success) return { ok: true, data: result.data };
-  const errors: FieldErrors = {};
-  for (const issue of result.error.issues) {
-    const field = String(issue.path[0] ?? '_form');
-    errors[field] ??= issue.message.startsWith('author.') ? issue.message : 'author.validation.invalid';
-  }
-  return { ok: false, errors };
+/** http/validate's parseForm, for messages under `author.`. */
+export function parseAuthorForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.infer<S>> {
+  return parseForm(schema, body, { prefix: 'author.', fallback: 'author.validation.invalid' });
 }

@@ -7,14 +7,21 @@ export type FieldErrors = Record<string, FieldError>;
 
 export type FormResult<T> = { ok: true; data: T } | { ok: false; errors: FieldErrors };
 
-export function parseForm<S extends z.ZodType>(schema: S, body: unknown): FormResult<z.infer<S>> {
+/**
+ * `messages` names where a feature keeps its field messages: the schemas' messages are keys under
+ * `prefix`; zod's own defaults become the `fallback` key.
+ */
+export function parseForm<S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+  messages: { prefix: string; fallback: string } = { prefix: 'validation.', fallback: 'validation.invalid' },
+): FormResult<z.infer<S>> {
   const result = schema.safeParse(body ?? {});
   if (result.success) return { ok: true, data: result.data };
   const errors: FieldErrors = {};
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? '_form');
-    // Our schemas give translation keys as messages; zod's own defaults fall back to a generic one.
-    errors[field] ??= issue.message.startsWith('validation.') ? issue.message : 'validation.invalid';
+    errors[field] ??= issue.message.startsWith(messages.prefix) ? issue.message : messages.fallback;
   }
   return { ok: false, errors };
 }
