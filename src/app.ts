@@ -122,7 +122,15 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
   if (dev) app.use(curriculumProblemsBanner(services.curriculum));
 
   const minute = 60 * 1000;
-  const loginLimiter = createLimiter(db, clock, { name: 'login', windowMs: 15 * minute, limit: 10, skipSuccessfulRequests: true });
+  const loginByAddress = createLimiter(db, clock, { name: 'login', windowMs: 15 * minute, limit: 10, skipSuccessfulRequests: true });
+  // Failed sign-ins are also counted per account, so guessing one person's password from many
+  // addresses is slowed too. Higher than the per-address limit: a stranger can delay, not lock
+  // out, someone else's sign-in for long.
+  const loginByAccount = createLimiter(db, clock, {
+    name: 'login-account', windowMs: 60 * minute, limit: 20, skipSuccessfulRequests: true,
+    key: (req) => `email:${String(req.body?.email ?? '').trim().toLowerCase().slice(0, 320)}`,
+  });
+  const loginLimiter: RequestHandler = (req, res, next) => loginByAddress(req, res, (err) => (err ? next(err) : loginByAccount(req, res, next)));
   const verifyLimiter = createLimiter(db, clock, { name: 'verify', windowMs: minute, limit: 30 });
 
   app.use(homeRoutes({ db }));

@@ -1,6 +1,6 @@
 // Rate limits whose counters live in the database, so several app processes count together.
 import { rateLimit, type Store, type ClientRateLimitInfo, type Options } from 'express-rate-limit';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Db } from '../db/knex';
 import type { Clock } from '../clock';
 import { toNumber } from '../db/values';
@@ -52,6 +52,8 @@ export interface LimitOptions {
   limit: number;
   /** Count only failed attempts (login): a user who signs in correctly is never locked out. */
   skipSuccessfulRequests?: boolean;
+  /** What is counted; by default the client's address. */
+  key?: (req: Request) => string;
 }
 
 export function createLimiter(db: Db, clock: Clock, o: LimitOptions): RequestHandler {
@@ -62,6 +64,7 @@ export function createLimiter(db: Db, clock: Clock, o: LimitOptions): RequestHan
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     store: new KnexRateLimitStore(db, clock, o.name),
+    ...(o.key ? { keyGenerator: o.key } : {}),
     handler: (_req, _res, next) => next(tooManyRequests()),
   });
 }

@@ -140,6 +140,32 @@ describe('rate limits', () => {
     }
   });
 
+  test('failed sign-ins to one account are limited even from many addresses', async () => {
+    // Behind a proxy (an https BASE_URL trusts one hop), each request comes from its own address.
+    const own = await createTestApp({ config: { baseUrl: 'https://bridgework.test', secureCookies: true } });
+    // The session cookie is Secure, so it is carried by hand over the test's plain HTTP.
+    const signIn = async (from: string, email: string, password: string) => {
+      const page = await request(own.app).get('/login').set('X-Forwarded-Proto', 'https').set('X-Forwarded-For', from);
+      const cookie = /bw\.sid=[^;]+/.exec(String(page.headers['set-cookie']))![0];
+      return request(own.app).post('/login').set('X-Forwarded-Proto', 'https').set('X-Forwarded-For', from).set('Cookie', cookie)
+        .type('form').send({ _csrf: tokenIn(page.text), email, password });
+    };
+    try {
+      const email = 'target@example.org';
+      await own.services.accounts.createUser({ email, displayName: 'Target', password: 'the right password', role: 'learner' });
+      const statuses: number[] = [];
+      for (let i = 0; i < 21; i++) statuses.push((await signIn(`203.0.113.${i + 1}`, email.toUpperCase(), `wrong guess ${i}`)).status);
+      expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
+      expect(statuses[20]).toBe(429);
+      // Another account is not affected.
+      const other = { email: 'other@example.org', password: 'another right password' };
+      await own.services.accounts.createUser({ ...other, displayName: 'Other', role: 'learner' });
+      expect((await signIn('198.51.100.7', other.email, other.password)).status).toBe(303);
+    } finally {
+      await own.close();
+    }
+  });
+
   async function failedSignIns(t: TestApp) {
     const agent = request.agent(t.app);
     const csrf = await csrfFrom(agent, '/login');
