@@ -13,7 +13,7 @@ import type { Services } from './services';
 import { createI18n } from './i18n';
 import { translations } from './http/translations';
 import { PUBLIC_DIR } from './paths';
-import { KnexSessionStore } from './http/session-store';
+import { KnexSessionStore, SESSION_COOKIE } from './http/session-store';
 import { csrfProtection } from './http/csrf';
 import { createLimiter } from './http/rate-limit';
 import { configureViews, viewLocals } from './http/views';
@@ -37,7 +37,6 @@ export interface AppDeps {
   dev?: boolean;
 }
 
-export const SESSION_COOKIE = 'bw.sid';
 const SESSION_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000;
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 

@@ -5,6 +5,7 @@ import type { AccountService } from './service';
 import type { SessionUser } from './types';
 import { registerSchema, loginSchema, nameSchema } from './schemas';
 import type { Db } from '../db/knex';
+import { SESSION_COOKIE } from '../http/session-store';
 import { parseForm, type FieldErrors, type FormResult } from '../http/validate';
 import { publicAccess, signedIn, safeLocalPath } from '../http/guards';
 import { HttpError, notFound } from '../http/errors';
@@ -106,7 +107,7 @@ export function accountRoutes({ accounts, passport, loginLimiter, reissueCertifi
     req.logout((err) => {
       if (err) return next(err);
       req.session.destroy(() => {
-        res.clearCookie('bw.sid');
+        res.clearCookie(SESSION_COOKIE);
         res.redirect(303, '/');
       });
     });

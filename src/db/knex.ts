@@ -101,10 +101,6 @@ export function createDb(options: DbOptions): Db {
   });
 }
 
-export function isPostgres(db: Db): boolean {
-  return db.client.config.client === 'pg';
-}
-
 /** Unique-constraint violation on either dialect, recognised by code, never by message text. */
 export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code;

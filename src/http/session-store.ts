@@ -8,6 +8,8 @@ import type { Clock } from '../clock';
 import { toNumber } from '../db/values';
 import type { SessionUser } from '../accounts/types';
 
+export const SESSION_COOKIE = 'bw.sid';
+
 const LOADED_USER = Symbol('loadedUser');
 type StoredSession = session.SessionData & { [LOADED_USER]?: SessionUser | null };
 

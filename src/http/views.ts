@@ -20,7 +20,7 @@ export function configureViews(app: Express, cache: boolean): void {
 const formatters = new Map<string, { dateFormat: Intl.DateTimeFormat; numberFormat: Intl.NumberFormat }>();
 
 /** Intl formatters are costly to build: one pair per language, built on first use. */
-export function formattersFor(lang: string) {
+function formattersFor(lang: string) {
   let f = formatters.get(lang);
   if (!f) {
     f = { dateFormat: new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }), numberFormat: new Intl.NumberFormat(lang) };
