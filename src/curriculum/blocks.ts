@@ -22,10 +22,10 @@ interface Block {
 type Part = { kind: 'markdown'; text: string; line: number } | { kind: 'block'; block: Block };
 
 /** Problem reporter with lines relative to the module body. */
-type Report = (line: number, message: string, severity?: 'error' | 'warning') => void;
+type Report = (line: number, key: string, params?: Record<string, unknown>, severity?: 'error' | 'warning') => void;
 
 function withOffset(ctx: RenderContext, offset: number): RenderContext {
-  return { ...ctx, problem: (line, message, severity) => ctx.problem(line + offset, message, severity) };
+  return { ...ctx, problem: (line, key, params, severity) => ctx.problem(line + offset, key, params, severity) };
 }
 
 export function splitBlocks(body: string, report: Report): Part[] {
@@ -44,7 +44,7 @@ export function splitBlocks(body: string, report: Report): Part[] {
       if (m) {
         const name = m[1].toLowerCase();
         if (!(BLOCK_NAMES as readonly string[]).includes(name)) {
-          report(lineNo, `unknown block "::: ${m[1]}": use one of ${BLOCK_NAMES.join(', ')}`);
+          report(lineNo, 'blockUnknown', { name: m[1], names: BLOCK_NAMES.join(', ') });
         }
         if (text.length) parts.push({ kind: 'markdown', text: text.join('\n'), line: textLine });
         text = [];
@@ -53,7 +53,7 @@ export function splitBlocks(body: string, report: Report): Part[] {
         return;
       }
       if (CLOSE.test(raw)) {
-        report(lineNo, 'a closing ":::" without an opening "::: name" line above it');
+        report(lineNo, 'blockStrayClose');
         return;
       }
       if (!text.length) textLine = lineNo;
@@ -66,7 +66,7 @@ export function splitBlocks(body: string, report: Report): Part[] {
         open = null;
         return;
       }
-      if (OPEN.test(raw)) report(lineNo, `blocks cannot be nested: close the "::: ${open.name}" block from line ${openedAt} with ":::" first`);
+      if (OPEN.test(raw)) report(lineNo, 'blockNested', { name: open.name, line: openedAt });
     }
     if (open) open.lines.push(raw);
     else {
@@ -74,7 +74,7 @@ export function splitBlocks(body: string, report: Report): Part[] {
       text.push(raw);
     }
   });
-  if (open) report(openedAt, `the "::: ${(open as Block).name}" block is not closed: add a line ":::" after its content`);
+  if (open) report(openedAt, 'blockUnclosed', { name: (open as Block).name });
   if (text.length) parts.push({ kind: 'markdown', text: text.join('\n'), line: textLine });
   return parts;
 }
@@ -106,7 +106,7 @@ function parseList(lines: string[], firstLine: number, report: Report): ListItem
     }
     const owner = [...stack].reverse().find((s) => s.indent < indent)?.item;
     if (!owner) {
-      report(lineNo, 'unexpected text after the list: indent it under a list item, or move it above the list');
+      report(lineNo, 'listStrayText');
       return;
     }
     if (trimmed.startsWith('>')) owner.follow.push(trimmed.replace(/^>\s?/, ''));
@@ -139,11 +139,11 @@ export function compileBody(body: string, ctx: RenderContext, moduleKey: string,
   const ids = new Set<string>();
   const idFor = (prefix: string, args: string, line: number): string => {
     const given = args.trim();
-    if (given && !ID.test(given)) report(line - 1, `"${given}" is not a usable name: use lowercase letters, digits and hyphens`);
+    if (given && !ID.test(given)) report(line - 1, 'blockName', { name: given });
     const count = prefix === 'check' ? out.checks.length : out.reflections.length;
     let id = given && ID.test(given) ? given : `${prefix}-${count + 1}`;
     if (ids.has(id)) {
-      report(line - 1, `the name "${id}" is used twice in this module`);
+      report(line - 1, 'blockNameTwice', { name: id });
       id = `${id}-${line}`;
     }
     ids.add(id);
@@ -159,7 +159,7 @@ export function compileBody(body: string, ctx: RenderContext, moduleKey: string,
     const at = (offset: number) => withOffset(ctx, b.line - 1 + offset);
     const inner = b.lines.join('\n');
     if (!inner.trim()) {
-      report(b.line - 1, `the "::: ${b.name}" block is empty`);
+      report(b.line - 1, 'blockEmpty', { name: b.name });
       continue;
     }
     switch (b.name) {
@@ -168,18 +168,18 @@ export function compileBody(body: string, ctx: RenderContext, moduleKey: string,
         const items = parseList(list, b.line + listOffset, report);
         const options = items.map((item) => {
           const m = /^\[( |x|X)\]\s*(.*)$/.exec(item.text);
-          if (!m) report(item.line, 'each option starts with "[ ]" (wrong) or "[x]" (correct), e.g. "- [x] No."');
-          if (!item.follow.length) report(item.line, 'this option has no feedback: add a line "  > why it is right or wrong" under it', 'warning');
-          if (item.children.length) report(item.children[0].line, 'options cannot have sub-options');
+          if (!m) report(item.line, 'checkOptionMark');
+          if (!item.follow.length) report(item.line, 'checkFeedback', {}, 'warning');
+          if (item.children.length) report(item.children[0].line, 'checkSubOptions');
           return {
             html: renderInline(m ? m[2] : item.text, at(item.line - b.line)),
             correct: Boolean(m && m[1] !== ' '),
             feedbackHtml: item.follow.length ? renderMarkdown(item.follow.join('\n'), at(item.line - b.line)) : null,
           };
         });
-        if (!lead.join('').trim()) report(b.line, 'the knowledge check has no question: write it above the options');
-        if (options.length < 2) report(b.line - 1, 'a knowledge check needs at least two options ("- [ ] ..." lines)');
-        else if (!options.some((o) => o.correct)) report(b.line - 1, 'no option is marked correct: write "[x]" on the right one(s)');
+        if (!lead.join('').trim()) report(b.line, 'checkQuestion');
+        if (options.length < 2) report(b.line - 1, 'checkTwoOptions');
+        else if (!options.some((o) => o.correct)) report(b.line - 1, 'checkNoCorrect');
         const id = idFor('check', b.args, b.line);
         out.checks.push({ id, questionHtml: renderMarkdown(lead.join('\n'), at(0)), multiple: options.filter((o) => o.correct).length > 1, options });
         out.segments.push({ kind: 'check', id });
@@ -194,10 +194,10 @@ export function compileBody(body: string, ctx: RenderContext, moduleKey: string,
       case 'scenario': {
         const { lead, list, listOffset } = leadAndList(b.lines);
         const items = parseList(list, b.line + listOffset, report);
-        if (!lead.join('').trim()) report(b.line, 'the scenario has no situation: describe it above the choices');
-        if (items.length < 2) report(b.line - 1, 'a scenario needs at least two choices ("- ..." lines)');
+        if (!lead.join('').trim()) report(b.line, 'scenarioSituation');
+        if (items.length < 2) report(b.line - 1, 'scenarioTwoChoices');
         const choice = (item: ListItem): string => {
-          if (!item.follow.length) report(item.line, 'say what follows this choice: add a line "  > what happens" under it');
+          if (!item.follow.length) report(item.line, 'scenarioOutcome');
           const outcome = renderMarkdown(item.follow.join('\n'), at(item.line - b.line));
           const next = item.children.length ? `<div class="choices">${item.children.map(choice).join('')}</div>` : '';
           return `<details class="choice"><summary>${renderInline(item.text, at(item.line - b.line))}</summary><div class="outcome">${outcome}${next}</div></details>`;
@@ -223,8 +223,8 @@ export function compileBody(body: string, ctx: RenderContext, moduleKey: string,
       case 'audio': {
         const src = b.args.trim();
         const url = src ? ctx.media(src) : undefined;
-        if (!src) report(b.line - 1, `write the file after the block name, e.g. "::: ${b.name} media/clip.${b.name === 'video' ? 'mp4' : 'mp3'}"`);
-        else if (!url) report(b.line - 1, `"${src}" is not in this course's media/ folder`);
+        if (!src) report(b.line - 1, 'mediaBlockFile', { name: b.name, ext: b.name === 'video' ? 'mp4' : 'mp3' });
+        else if (!url) report(b.line - 1, 'mediaBlockMissing', { src });
         const player = url ? `<${b.name} controls preload="none" src="${escapeHtml(url)}"></${b.name}>` : '';
         html(`<figure class="block media">${player}<figcaption><details open><summary>${escapeHtml(ctx.label('blocks.transcript'))}</summary>${renderMarkdown(inner, at(0))}</details></figcaption></figure>`);
         break;

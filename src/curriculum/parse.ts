@@ -8,24 +8,25 @@ import { z } from 'zod';
 import { AUDIENCES, type CompiledCourse, type CompiledModule, type MediaFile, type Problem } from './types';
 import { anchorFor, findRawHtml, renderMarkdown, RENDERER_VERSION, type RenderContext } from './render';
 import { compileBody } from './blocks';
+import { problemAt } from './problems';
 import { createI18n } from '../i18n';
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const MODULE_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$/;
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const text = (max: number) => z.string().trim().min(1, 'field.empty').max(max, 'field.tooLong');
 
 const courseSchema = z.strictObject({
   title: text(200),
   summary: text(500),
-  audience: z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(z.enum(AUDIENCES)).min(1, 'name at least one audience')),
-  minutes: z.number().int('must be a whole number of minutes').positive('must be more than 0'),
-  hours: z.number().positive('must be more than 0').max(100).optional(),
-  language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'must be a language code such as en or fr').default('en'),
+  audience: z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(z.enum(AUDIENCES)).min(1, 'field.audienceRequired')),
+  minutes: z.number().int('field.wholeMinutes').positive('field.positive'),
+  hours: z.number().positive('field.positive').max(100, 'field.tooBig').optional(),
+  language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'field.languageCode').default('en'),
   objectives: z.array(text(300)).default([]),
   version_notes: text(2000).optional(),
-  validity_months: z.number().int('must be a whole number of months').min(1).max(120).optional(),
-  refresher: z.string().regex(SLUG, 'must be the folder name of another course').optional(),
+  validity_months: z.number().int('field.wholeMonths').min(1, 'field.positive').max(120, 'field.tooBig').optional(),
+  refresher: z.string().regex(SLUG, 'field.courseSlug').optional(),
 });
 
 const glossarySchema = z.strictObject({
@@ -42,7 +43,7 @@ export const MAX_MEDIA_BYTES = 25 * 1024 * 1024;
 
 const moduleSchema = z.strictObject({
   title: text(200),
-  minutes: z.number().int('must be a whole number of minutes').positive('must be more than 0'),
+  minutes: z.number().int('field.wholeMinutes').positive('field.positive'),
   objectives: z.array(text(300)).default([]),
   content_warning: text(500).optional(),
 });
@@ -62,15 +63,15 @@ interface FrontMatter {
 }
 
 function splitFrontMatter(src: Source, problems: Problem[]): FrontMatter | null {
-  const error = (line: number, message: string) => problems.push({ file: src.file, line, message, severity: 'error' });
+  const error = (line: number, key: string, params: Record<string, unknown> = {}) => problems.push(problemAt(src.file, line, key, params));
   const lines = String(src.content).replace(/^\uFEFF/, '').split(/\r?\n/);
   if (lines[0]?.trim() !== '---') {
-    error(1, 'missing front matter: the file must start with a line "---", then YAML fields, then "---"');
+    error(1, 'frontMatterMissing');
     return null;
   }
   const end = lines.findIndex((l, i) => i > 0 && l.trim() === '---');
   if (end < 0) {
-    error(1, 'front matter is not closed: add a line "---" after the YAML fields');
+    error(1, 'frontMatterUnclosed');
     return null;
   }
   const yamlText = lines.slice(1, end).join('\n');
@@ -78,7 +79,7 @@ function splitFrontMatter(src: Source, problems: Problem[]): FrontMatter | null 
   const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
   for (const e of doc.errors) {
     const line = e.linePos?.[0]?.line ?? 1;
-    error(line + 1, `YAML: ${e.message.split('\n')[0]} (hint: quote values that contain a colon, e.g. title: "A: B")`);
+    error(line + 1, 'yaml', { detail: e.message.split('\n')[0] });
   }
   if (doc.errors.length) return null;
   const keyLines = new Map<string, number>();
@@ -97,32 +98,37 @@ function validate<T>(schema: z.ZodType<T>, fm: FrontMatter, src: Source, problem
     const key = String(issue.path[0] ?? '');
     if (issue.code === 'unrecognized_keys') {
       for (const k of issue.keys) {
-        problems.push({ file: src.file, line: fm.keyLines.get(k) ?? 2, message: `unknown field "${k}" (check its spelling)`, severity: 'error' });
+        problems.push(problemAt(src.file, fm.keyLines.get(k) ?? 2, 'unknownField', { field: k }));
       }
       continue;
     }
     const given = fm.data && typeof fm.data === 'object' ? (fm.data as Record<string, unknown>)[key] : undefined;
     const missing = issue.path.length === 1 && given === undefined;
-    // zod's own wording is for programmers; our schemas' messages are for trainers.
-    let detail = issue.message;
-    if (issue.code === 'invalid_type' && detail.startsWith('Invalid input')) detail = `must be ${issue.expected === 'array' ? 'a list' : `a ${issue.expected}`}`;
-    if (issue.code === 'invalid_value') detail = `must be one of: ${issue.values.join(', ')}`;
-    const message = missing ? `missing required field "${key}"` : `field "${issue.path.join('.')}": ${detail}`;
-    problems.push({ file: src.file, line: fm.keyLines.get(key) ?? 2, message, severity: 'error' });
+    const line = fm.keyLines.get(key) ?? 2;
+    if (missing) {
+      problems.push(problemAt(src.file, line, 'missingField', { field: key }));
+      continue;
+    }
+    // zod's own wording is for programmers; our schemas name a message for trainers.
+    const field = issue.path.join('.');
+    const detail = issue.message.startsWith('field.') ? issue.message
+      : issue.code === 'invalid_value' ? 'field.oneOf'
+        : issue.code === 'invalid_type' ? (issue.expected === 'array' ? 'field.list' : 'field.type')
+          : 'field.invalid';
+    const values = issue.code === 'invalid_value' ? issue.values.join(', ') : '';
+    const limit = issue.code === 'too_big' ? issue.maximum : issue.code === 'too_small' ? issue.minimum : '';
+    problems.push(problemAt(src.file, line, detail, { field, values, expected: issue.code === 'invalid_type' ? issue.expected : '', limit }));
   }
   return null;
 }
 
 function checkBody(fm: FrontMatter, src: Source, problems: Problem[]): void {
   for (const line of findRawHtml(fm.body)) {
-    problems.push({
-      file: src.file, line: fm.bodyLine + line - 1, severity: 'error',
-      message: 'raw HTML is not allowed in course content (it would be shown as text); use Markdown instead',
-    });
+    problems.push(problemAt(src.file, fm.bodyLine + line - 1, 'rawHtml'));
   }
   fm.body.split(/\r?\n/).forEach((l, i) => {
     if (/^# /.test(l)) {
-      problems.push({ file: src.file, line: fm.bodyLine + i, severity: 'warning', message: 'a level-1 heading ("# ") repeats the page title; start sections with "## "' });
+      problems.push(problemAt(src.file, fm.bodyLine + i, 'headingLevel1', {}, 'warning'));
     }
   });
 }
@@ -165,10 +171,10 @@ export function readCourseFolder(dir: string): { files: CourseFiles; problems: P
       for (const m of fs.readdirSync(full, { withFileTypes: true })) {
         if (m.name.startsWith('.')) continue;
         if (m.isFile()) files.set(`media/${m.name}`, fs.readFileSync(path.join(full, m.name)));
-        else problems.push({ file: path.join(full, m.name), line: 1, severity: 'error', message: 'media/ holds files only, no folders' });
+        else problems.push(problemAt(path.join(full, m.name), 1, 'mediaFolder'));
       }
     } else if (entry.isDirectory()) {
-      problems.push({ file: full, line: 1, severity: 'warning', message: 'folders other than media/ are ignored' });
+      problems.push(problemAt(full, 1, 'otherFolder', {}, 'warning'));
     }
   }
   return { files, problems };
@@ -182,16 +188,16 @@ function readMedia(root: string, files: CourseFiles, problems: Problem[], source
     const file = path.join(root, rel);
     const type = MEDIA_TYPES[path.extname(name).toLowerCase()];
     if (!/^[A-Za-z0-9._-]+$/.test(name)) {
-      problems.push({ file, line: 1, severity: 'error', message: 'media file names use letters, digits, dots, hyphens and underscores only' });
+      problems.push(problemAt(file, 1, 'mediaName'));
       continue;
     }
     if (!type) {
-      problems.push({ file, line: 1, severity: 'error', message: `files of this type cannot be used; use one of ${Object.keys(MEDIA_TYPES).join(' ')}` });
+      problems.push(problemAt(file, 1, 'mediaType', { types: Object.keys(MEDIA_TYPES).join(' ') }));
       continue;
     }
     const bytes = files.get(rel)!;
     if (bytes.length > MAX_MEDIA_BYTES) {
-      problems.push({ file, line: 1, severity: 'error', message: `the file is ${(bytes.length / 1048576).toFixed(1)} MB; the limit is ${MAX_MEDIA_BYTES / 1048576} MB` });
+      problems.push(problemAt(file, 1, 'mediaTooLarge', { size: (bytes.length / 1048576).toFixed(1), limit: MAX_MEDIA_BYTES / 1048576 }));
       continue;
     }
     const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
@@ -213,7 +219,7 @@ function readGlossary(root: string, files: CourseFiles, problems: Problem[], sou
   const data = fm ? validate(glossarySchema, fm, src, problems) : null;
   for (const [term, definition] of Object.entries(data?.terms ?? {})) {
     if (terms.has(term.toLowerCase())) {
-      problems.push({ file, line: fm?.keyLines.get('terms') ?? 2, severity: 'error', message: `"${term}" is defined twice` });
+      problems.push(problemAt(file, fm?.keyLines.get('terms') ?? 2, 'termTwice', { term }));
     }
     terms.set(term.toLowerCase(), { term, anchor: anchorFor(term), definition });
   }
@@ -246,12 +252,12 @@ export function parseCourseFiles(slug: string, files: CourseFiles, root: string)
   const dir = root;
   const problems: Problem[] = [];
   const none = { slug, course: null, problems, mediaContent: new Map<string, Buffer>() };
-  const error = (file: string, line: number, message: string) => problems.push({ file, line, message, severity: 'error' });
-  if (!SLUG.test(slug)) error(dir, 1, `course folder name "${slug}" must be lowercase letters, digits and hyphens`);
+  const error = (file: string, line: number, key: string, params: Record<string, unknown> = {}) => problems.push(problemAt(file, line, key, params));
+  if (!SLUG.test(slug)) error(dir, 1, 'courseSlug', { slug });
 
   const courseFile = path.join(dir, 'course.md');
   if (!files.has('course.md')) {
-    error(courseFile, 1, 'missing course.md: every course folder needs one, with title, summary, audience and minutes');
+    error(courseFile, 1, 'courseMdMissing');
     return none;
   }
 
@@ -263,7 +269,7 @@ export function parseCourseFiles(slug: string, files: CourseFiles, root: string)
 
   const moduleFiles = [...files.keys()].filter((n) => !n.includes('/') && n.endsWith('.md') && !['course.md', 'README.md', 'glossary.md'].includes(n)).sort();
   for (const n of [...files.keys()].filter((n) => !n.includes('/') && !n.endsWith('.md'))) {
-    problems.push({ file: path.join(dir, n), line: 1, severity: 'warning', message: 'this file is not part of the course: modules are .md files, and media belong in media/' });
+    problems.push(problemAt(path.join(dir, n), 1, 'strayFile', {}, 'warning'));
   }
   const moduleUrls = new Map<string, string>();
   for (const name of moduleFiles) {
@@ -284,7 +290,7 @@ export function parseCourseFiles(slug: string, files: CourseFiles, root: string)
     },
     modules: moduleUrls,
     label: labelsFor(meta?.language ?? 'en'),
-    problem: (line, message, severity = 'error') => problems.push({ file, line: line + offset, message, severity }),
+    problem: (line, key, params = {}, severity = 'error') => problems.push(problemAt(file, line + offset, key, params, severity)),
   });
 
   if (courseFm) checkBody(courseFm, sources[0], problems);
@@ -297,12 +303,12 @@ export function parseCourseFiles(slug: string, files: CourseFiles, root: string)
     const file = path.join(dir, name);
     const match = MODULE_FILE.exec(name);
     if (!match) {
-      error(file, 1, `module file name "${name}" must look like 01-short-name.md (two digits, a hyphen, lowercase words joined by hyphens)`);
+      error(file, 1, 'moduleFileName', { name });
       continue;
     }
     const [, number, key] = match;
-    if (numbers.has(number)) error(file, 1, `module number ${number} is also used by ${numbers.get(number)}; give each module its own number`);
-    if (keys.has(key)) error(file, 1, `module key "${key}" is also used by ${keys.get(key)}; module keys must be unique in a course`);
+    if (numbers.has(number)) error(file, 1, 'moduleNumberTwice', { number, other: numbers.get(number) });
+    if (keys.has(key)) error(file, 1, 'moduleKeyTwice', { key, other: keys.get(key) });
     numbers.set(number, name);
     keys.set(key, name);
     const src = { file, content: files.get(name)!.toString('utf8') };
@@ -311,16 +317,16 @@ export function parseCourseFiles(slug: string, files: CourseFiles, root: string)
     if (!fm) continue;
     const m = validate(moduleSchema, fm, src, problems);
     checkBody(fm, src, problems);
-    if (!fm.body.trim()) error(file, fm.bodyLine, 'the module has no content after its front matter');
+    if (!fm.body.trim()) error(file, fm.bodyLine, 'moduleEmpty');
     const ctx = context(file, fm.bodyLine - 1);
     const body = compileBody(fm.body, ctx, key, ctx.problem);
     if (m) {
       modules.push({ key, title: m.title, minutes: m.minutes, objectives: m.objectives, contentWarning: m.content_warning ?? null, ...body });
     }
   }
-  if (moduleFiles.length === 0) error(courseFile, 1, 'the course has no modules: add files named 01-first-topic.md, 02-next-topic.md, ...');
+  if (moduleFiles.length === 0) error(courseFile, 1, 'noModules');
   for (const f of media.files) {
-    if (!usedMedia.has(f.path)) problems.push({ file: path.join(dir, f.path), line: 1, severity: 'warning', message: 'no module uses this file' });
+    if (!usedMedia.has(f.path)) problems.push(problemAt(path.join(dir, f.path), 1, 'mediaUnused', {}, 'warning'));
   }
 
   const glossaryList = () => [...glossary.values()].sort((a, b) => a.term.localeCompare(b.term))
@@ -360,7 +366,7 @@ export function parseCurriculum(root: string): { courses: CompiledCourse[]; prob
   try {
     entries = fs.readdirSync(root, { withFileTypes: true });
   } catch {
-    return { courses, media, problems: [{ file: root, line: 1, message: 'curriculum folder not found or not readable', severity: 'error' }] };
+    return { courses, media, problems: [problemAt(root, 1, 'curriculumMissing')] };
   }
   for (const e of entries.filter((d) => d.isDirectory() && !/^[._]/.test(d.name)).sort((a, b) => a.name.localeCompare(b.name))) {
     let result: ParsedCourse;
@@ -369,7 +375,7 @@ export function parseCurriculum(root: string): { courses: CompiledCourse[]; prob
     } catch (err) {
       // A file that vanished mid-read (an editor saving) or cannot be read: this course is skipped, the others go on.
       const reason = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
-      problems.push({ file: path.join(root, e.name), line: 1, severity: 'error', message: `the course folder could not be read (${reason}); save the file again` });
+      problems.push(problemAt(path.join(root, e.name), 1, 'folderUnreadable', { reason }));
       continue;
     }
     problems.push(...result.problems);

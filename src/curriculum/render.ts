@@ -20,7 +20,7 @@ export interface RenderContext {
   /** Words the renderer itself adds ("Note", "Transcript"), in the course's language. */
   label(key: string): string;
   /** Called with a line relative to the rendered source (1-based). */
-  problem(line: number, message: string, severity?: 'error' | 'warning'): void;
+  problem(line: number, key: string, params?: Record<string, unknown>, severity?: 'error' | 'warning'): void;
 }
 
 const md = new MarkdownIt({ html: false, linkify: false, typographer: true });
@@ -69,20 +69,20 @@ function checkTokens(tokens: Token[], ctx: RenderContext, line: number): void {
       } else if (ctx.media(href)) {
         token.attrSet('href', ctx.media(href)!);
       } else {
-        ctx.problem(here, `link to "${href}" leads nowhere: link another module by its file name (e.g. 02-next-topic.md), a file in media/, or a full https:// address`);
+        ctx.problem(here, 'linkNowhere', { href });
       }
     } else if (token.type === 'image') {
       const src = String(token.attrGet('src') ?? '');
       const alt = token.children?.map((c: Token) => c.content).join('').trim() ?? '';
-      if (!alt) ctx.problem(here, `image "${src}" has no alt text: describe what it shows, e.g. ![A bad-date report form](${src || 'media/form.png'})`);
+      if (!alt) ctx.problem(here, 'imageAlt', { src, example: src || 'media/form.png' });
       const url = ctx.media(src);
       if (url) token.attrSet('src', url);
-      else ctx.problem(here, `image "${src}" is not in this course's media/ folder: put the file there and write media/${src.split('/').pop()}`);
+      else ctx.problem(here, 'imageMissing', { src, name: src.split('/').pop() });
     } else if (token.type === 'glossary_ref') {
       const meta = token.meta as { term: string; href?: string };
       const anchor = ctx.glossary.get(meta.term.toLowerCase());
       if (anchor) meta.href = `/courses/${ctx.slug}/glossary#${anchor}`;
-      else ctx.problem(here, `"${meta.term}" is not defined in glossary.md: add it there, or remove the [[ ]]`);
+      else ctx.problem(here, 'termUndefined', { term: meta.term });
     }
     if (token.children) checkTokens(token.children, ctx, here);
   }

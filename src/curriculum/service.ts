@@ -8,6 +8,7 @@ import type { Clock } from '../clock';
 import type { CompiledCourse, Problem } from './types';
 import { parseCurriculum, formatProblem, readCourseFolder, MEDIA_TYPES, type CourseFiles } from './parse';
 import * as store from './store';
+import { problemAt } from './problems';
 import * as files from './authoring-store';
 import { conflict } from '../http/errors';
 
@@ -86,10 +87,7 @@ export function createCurriculumService({ db, clock, logger }: { db: Db; clock: 
         // A folder never overwrites a course made in the browser: reported, and skipped.
         const existing = await files.findCourse(db, course.slug);
         if (existing?.source === 'browser') {
-          problems.push({
-            file: path.join(dir, course.slug), line: 1, severity: 'error',
-            message: `a course with the address "${course.slug}" was made in the browser, so this folder is skipped: rename the folder, or download that course from the authoring pages`,
-          });
+          problems.push(problemAt(path.join(dir, course.slug), 1, 'ownedByBrowser', { slug: course.slug }));
           continue;
         }
         try {
@@ -97,7 +95,7 @@ export function createCurriculumService({ db, clock, logger }: { db: Db; clock: 
           if (changed) published.push(course.slug);
         } catch (err) {
           logger.error({ err, course: course.slug }, 'publishing a course failed');
-          problems.push({ file: path.join(dir, course.slug), line: 1, severity: 'error', message: 'the course could not be published (see the server log); its last version stays published' });
+          problems.push(problemAt(path.join(dir, course.slug), 1, 'publishFailed'));
         }
       }
       if (log) for (const p of problems) logger[p.severity === 'error' ? 'error' : 'warn']({ file: p.file, line: p.line }, formatProblem(p));

@@ -69,6 +69,10 @@ export interface Problem {
   /** Path of the file the problem is in, as given to the checker. */
   file: string;
   line: number;
+  /** Translation key under `problems.`, and the values to put in it. */
+  key: string;
+  params: Record<string, unknown>;
+  /** The English text, for the terminal and the logs. */
   message: string;
   severity: 'error' | 'warning';
 }

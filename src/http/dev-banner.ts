@@ -2,6 +2,7 @@
 // administrators and trainers see them in a banner at the top of every page. The layout renders
 // `curriculumBanner` when this middleware sets it; learners and visitors never see it.
 import path from 'node:path';
+import type { Problem } from '../curriculum/types';
 import type { RequestHandler } from 'express';
 import type { CurriculumService } from '../curriculum/service';
 import { ROOT_DIR } from '../paths';
@@ -12,7 +13,7 @@ const SHOWN = 10;
 export interface CurriculumBanner {
   errors: number;
   warnings: number;
-  problems: { file: string; line: number; message: string; severity: 'error' | 'warning' }[];
+  problems: Problem[];
   more: number;
   /** Whether the reader may open /admin, where every problem is listed. */
   adminLink: boolean;

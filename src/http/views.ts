@@ -34,6 +34,8 @@ export function viewLocals(req: Request, res: Response, next: NextFunction): voi
   const lang = req.language || 'en';
   const { dateFormat, numberFormat } = formattersFor(lang);
   res.locals.t = req.t;
+  // A curriculum problem in the reader's language (its English `message` is for the terminal).
+  res.locals.problemText = (p: { key?: string; params?: Record<string, unknown>; message: string }) => (p.key ? req.t(`problems.${p.key}`, p.params) : p.message);
   res.locals.errorText = (e: string | { key: string; params: Record<string, unknown> }) => (typeof e === 'string' ? req.t(e) : req.t(e.key, e.params));
   res.locals.lang = lang;
   res.locals.formatDate = (d: Date) => dateFormat.format(d);

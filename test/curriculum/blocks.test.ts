@@ -1,6 +1,9 @@
 // The special blocks: each compiles to what the learner sees, and each mistake is named by line.
 import { compileBody } from '../../src/curriculum/blocks';
 import type { RenderContext } from '../../src/curriculum/render';
+import { createI18n } from '../../src/i18n';
+
+const english = createI18n().getFixedT('en');
 
 function compile(body: string) {
   const problems: string[] = [];
@@ -10,7 +13,7 @@ function compile(body: string) {
     media: (p) => (p === 'media/clip.mp4' ? '/courses/c/media/abc/clip.mp4' : undefined),
     modules: new Map([['02-next.md', '/courses/c/modules/next']]),
     label: (k) => `[${k}]`,
-    problem: (line, message, severity = 'error') => problems.push(`${line}: ${severity === 'warning' ? 'warning: ' : ''}${message}`),
+    problem: (line, key, params = {}, severity = 'error') => problems.push(`${line}: ${severity === 'warning' ? 'warning: ' : ''}${english(`problems.${key}`, params)}`),
   };
   const out = compileBody(body, ctx, 'mod', ctx.problem);
   const html = out.segments.map((s) => (s.kind === 'html' ? s.html : `[${s.kind}:${s.id}]`)).join('');

@@ -133,3 +133,10 @@ test('the bundled curriculum passes its own checker', () => {
     expect(c.modules.some((m) => m.reflections.length > 0)).toBe(true);
   }
 });
+
+test('each problem carries a translation key and its values, so the browser can show it in any language', () => {
+  const dir = courseDir({ 'course.md': COURSE, '01-first.md': '---\ntitle: One\nminutes: 5\n---\n::: quizz\nx\n:::\n' });
+  const [problem] = parseCourseDir(dir).problems;
+  expect(problem).toMatchObject({ key: 'blockUnknown', params: { name: 'quizz' }, line: 5 });
+  expect(problem.message).toBe('unknown block "::: quizz": use one of check, reflection, scenario, note, tip, caution, voice, video, audio');
+});

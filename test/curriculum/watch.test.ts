@@ -109,8 +109,8 @@ test('editor noise and the terminal report', () => {
   const report = describeSync({
     published: ['b'],
     problems: [
-      { file: '/w/curriculum/a/01-x.md', line: 3, message: 'field "minutes": must be a number', severity: 'error' },
-      { file: '/w/curriculum/b/course.md', line: 9, message: 'a level-1 heading', severity: 'warning' },
+      { file: '/w/curriculum/a/01-x.md', line: 3, key: 'field.type', params: {}, message: 'field "minutes": must be a number', severity: 'error' },
+      { file: '/w/curriculum/b/course.md', line: 9, key: 'headingLevel1', params: {}, message: 'a level-1 heading', severity: 'warning' },
     ],
   }, '/w');
   expect(report.split('\n')).toEqual([
