@@ -49,17 +49,12 @@ export interface Owner {
   createdByName: string | null;
 }
 
-export interface ShownProblem {
+export type ShownProblem = Omit<Problem, 'file'> & {
   /** Path inside the course folder (course.md, 02-x.md, media/a.png), or '' for the folder itself. */
   file: string;
-  line: number;
-  key: string;
-  params: Record<string, unknown>;
-  message: string;
-  severity: 'error' | 'warning';
   /** True when the file opens in the editor. */
   editable: boolean;
-}
+};
 
 export interface DraftModule {
   file: string;
@@ -235,7 +230,7 @@ export function createAuthoringService(deps: { db: Db; clock: Clock; curriculum:
     return problems.map((p) => {
       const rel = path.relative(slug, p.file).split(path.sep).join('/');
       const file = rel.startsWith('..') ? '' : rel;
-      return { file, line: p.line, key: p.key, params: p.params, message: p.message, severity: p.severity, editable: isEditableFile(file) };
+      return { ...p, file, editable: isEditableFile(file) };
     }).sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
   }
 

@@ -108,22 +108,22 @@ function fileRows(rows: Record<string, unknown>[]): FileRow[] {
   return rows.map((r) => ({ path: String(r.path), sha256: String(r.sha256), size: toNumber(r.size), contentType: String(r.content_type) }));
 }
 
-export async function draftFiles(db: Db, courseId: number): Promise<FileRow[]> {
-  const rows = await db('course_draft_files as f')
+/** The files listed in a draft's or a version's file table, with their sizes and types. */
+async function listedFiles(db: Db, table: 'course_draft_files' | 'course_version_files', owner: { column: string; id: number }): Promise<FileRow[]> {
+  const rows = await db(`${table} as f`)
     .join('media_files as m', 'm.sha256', 'f.sha256')
-    .where('f.course_id', courseId)
+    .where(`f.${owner.column}`, owner.id)
     .orderBy('f.path')
     .select('f.path', 'f.sha256', 'm.size', 'm.content_type');
   return fileRows(rows);
 }
 
-export async function versionFiles(db: Db, versionId: number): Promise<FileRow[]> {
-  const rows = await db('course_version_files as f')
-    .join('media_files as m', 'm.sha256', 'f.sha256')
-    .where('f.version_id', versionId)
-    .orderBy('f.path')
-    .select('f.path', 'f.sha256', 'm.size', 'm.content_type');
-  return fileRows(rows);
+export function draftFiles(db: Db, courseId: number): Promise<FileRow[]> {
+  return listedFiles(db, 'course_draft_files', { column: 'course_id', id: courseId });
+}
+
+export function versionFiles(db: Db, versionId: number): Promise<FileRow[]> {
+  return listedFiles(db, 'course_version_files', { column: 'version_id', id: versionId });
 }
 
 export async function hasVersionFiles(db: Db, versionId: number): Promise<boolean> {

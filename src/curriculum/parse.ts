@@ -385,7 +385,12 @@ export function parseCurriculum(root: string): { courses: CompiledCourse[]; prob
   return { courses, problems, media };
 }
 
+/** The problem with its file shown relative to `root` (the terminal's folder, the repository...). */
+export function relativeProblem(p: Problem, root: string): Problem {
+  return { ...p, file: path.relative(root, p.file) || p.file };
+}
+
 export function formatProblem(p: Problem, cwd = process.cwd()): string {
-  const rel = path.relative(cwd, p.file) || p.file;
-  return `${rel}:${p.line}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
+  const { file } = relativeProblem(p, cwd);
+  return `${file}:${p.line}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
 }
