@@ -30,6 +30,12 @@ export class LogoError extends Error {
   }
 }
 
+/**
+ * The box (points) a logo is scaled to fit on a certificate, centred where the seal would be
+ * (between the signature and the QR code).
+ */
+export const LOGO_BOX = { width: 190, height: 84 };
+
 /** A JPEG goes into every certificate byte for byte. */
 export const LOGO_JPEG_MAX_BYTES = 512 * 1024;
 /** A PNG is decoded at start; past this, ask for a smaller file rather than spend the memory. */

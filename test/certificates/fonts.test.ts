@@ -2,21 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as fontkit from 'fontkit';
 import { buildFonts } from '../../src/certificates/build-fonts';
-import {
-  CERTIFICATE_FACES,
-  FALLBACK_FONTS,
-  WoffFormatError,
-  bcSansWoffDir,
-  convertedFallbacks,
-  fallbackFile,
-  guardNullAnchors,
-  loadCertificateFonts,
-  readWoff,
-  shippedFaces,
-  stripHinting,
-  woffToSfnt,
-  writeSfnt,
-} from '../../src/certificates/fonts';
+import { CERTIFICATE_FACES, FALLBACK_FONTS, bcSansWoffDir, convertedFallbacks, fallbackFile, loadCertificateFonts, shippedFaces } from '../../src/certificates/fonts';
+import { guardNullAnchors } from '../../src/certificates/pdfkit-patches';
+import { WoffFormatError, readWoff, stripHinting, woffToSfnt, writeSfnt } from '../../src/certificates/woff';
 import { tempDir } from './helpers';
 
 const woffPath = (stem: string): string => path.join(bcSansWoffDir(), `${stem}.woff`);

@@ -1,6 +1,6 @@
 // Shared by the certificate tests and bench: a real i18next t() over the English PDF strings
 // (so pluralization, number formatting and HTML-escaping behave as in the app), sample records,
-// and the poppler command-line tools.
+// the poppler command-line tools, and readers of what pdfkit writes into a PDF.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -10,6 +10,7 @@ import i18next from 'i18next';
 import en from '../../src/locales/en.json';
 import type { CertificateRecord, CertificateRendererOptions, Translate } from '../../src/certificates/pdf';
 import type { CertificateFonts } from '../../src/certificates/fonts';
+import type { CertificateView } from '../../src/certificates/service';
 
 /**
  * A t() like the app's: i18next with default settings (escapeValue on, so a renderer that forgot
@@ -56,12 +57,97 @@ export function sampleRecord(overrides: Partial<CertificateRecord> = {}): Certif
   };
 }
 
+/** A certificate as the transcript lists it (a CertificateView); `overrides` change one thing. */
+export function sampleCertificateView(overrides: Partial<CertificateView> = {}): CertificateView {
+  return {
+    id: 1,
+    code: 'K7MQ2XW9PTRC4HZ',
+    userId: 1,
+    completionId: 1,
+    courseId: 1,
+    courseSlug: 'rights-based-practice',
+    holderName: 'Alex Example',
+    courseTitle: 'Rights-Based, Trauma-Informed Practice with Sex Workers',
+    hours: 6.5,
+    issuedAt: new Date('2025-03-14T17:30:00Z'),
+    expiresAt: new Date('2027-03-14T00:00:00Z'),
+    revokedAt: null,
+    revokedReason: null,
+    supersededAt: null,
+    status: 'valid',
+    expiringSoon: false,
+    ...overrides,
+  };
+}
+
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 export function poppler(tool: 'pdftotext' | 'pdfinfo' | 'pdffonts' | 'pdftoppm', args: string[]): string {
   return execFileSync(`/usr/bin/${tool}`, args, { encoding: 'utf8' });
+}
+
+/** Text as pdftotext gives it, with every run of whitespace (line breaks too) as one space. */
+export const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+/** pdftotext's text of a PDF given as bytes (written to `dir` as `name`.pdf). */
+export function pdfText(dir: string, name: string, pdf: Buffer, args: string[] = []): string {
+  const file = path.join(dir, `${name}.pdf`);
+  fs.writeFileSync(file, pdf);
+  return poppler('pdftotext', [...args, file, '-']);
+}
+
+/** Decode a PDF literal string as pdfkit writes it (escapes; UTF-16BE with BOM when not ASCII). */
+function decodePdfString(raw: string): string {
+  const bytes: number[] = [];
+  const esc: Record<string, number> = { n: 10, r: 13, t: 9, b: 8, f: 12, '\\': 92, '(': 40, ')': 41 };
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i] === '\\') {
+      i++;
+      bytes.push(esc[raw[i]!]!);
+    } else bytes.push(raw.charCodeAt(i));
+  }
+  const buf = Buffer.from(bytes);
+  if (buf[0] === 0xfe && buf[1] === 0xff) return buf.subarray(2).swap16().toString('utf16le');
+  return buf.toString('latin1');
+}
+
+/** Every `/Key (string)` value in the PDF's uncompressed objects. */
+export function pdfStrings(pdf: Buffer, key: string): string[] {
+  const text = pdf.toString('latin1');
+  const re = new RegExp(`/${key} \\(((?:\\\\.|[^\\\\)])*)\\)`, 'g');
+  return [...text.matchAll(re)].map((m) => decodePdfString(m[1]!));
+}
+
+/** The inflated content of every FlateDecode stream that inflates. */
+export function inflatedStreams(pdf: Buffer): string[] {
+  const text = pdf.toString('latin1');
+  const out: string[] = [];
+  const re = /\/Length (\d+)\n\/Filter \/FlateDecode\n>>\nstream\n/g;
+  for (const m of text.matchAll(re)) {
+    const start = m.index! + m[0].length;
+    try {
+      out.push(zlib.inflateSync(pdf.subarray(start, start + Number(m[1]))).toString('latin1'));
+    } catch {
+      // Not zlib data: skip it.
+    }
+  }
+  return out;
+}
+
+/** The glyph ids every text-showing operator of the page draws (pdfkit writes <hex> TJ arrays). */
+export function drawnGlyphIds(pdf: Buffer): number[] {
+  const ids: number[] = [];
+  for (const content of inflatedStreams(pdf)) {
+    if (!content.includes(' TJ')) continue;
+    for (const tj of content.matchAll(/\[([^\]]*)\] TJ/g)) {
+      for (const hex of tj[1]!.matchAll(/<([0-9a-f]*)>/g)) {
+        for (let i = 0; i < hex[1]!.length; i += 4) ids.push(parseInt(hex[1]!.slice(i, i + 4), 16));
+      }
+    }
+  }
+  return ids;
 }
 
 /**

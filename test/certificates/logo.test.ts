@@ -7,7 +7,6 @@ import { ConfigError, loadConfig } from '../../src/config';
 import { loadCertificateFonts, type CertificateFonts } from '../../src/certificates/fonts';
 import { LOGO_JPEG_MAX_BYTES, LogoError, imageType, prepareLogo, readLogoFile } from '../../src/certificates/logo';
 import {
-  CertificateConfigError,
   createCertificateRenderer,
   type CertificateRenderer,
   type CertificateRendererOptions,

@@ -2,9 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
 import { checkSymbol } from '../../src/certificates/codes';
-import { loadCertificateFonts, type CertificateFonts } from '../../src/certificates/fonts';
+import { defaultFontDir, loadCertificateFonts, type CertificateFonts } from '../../src/certificates/fonts';
 import {
   CertificateConfigError,
   CertificateInputError,
@@ -14,9 +13,9 @@ import {
   type CertificateRendererOptions,
 } from '../../src/certificates/pdf';
 import en from '../../src/locales/en.json';
+import { englishT, inflatedStreams, pdfStrings, poppler, sampleRecord, sampleRendererOptions, squash, tempDir } from './helpers';
 
 const strings = Object.fromEntries(Object.entries(en.certificate.pdf).map(([k, v]) => [`certificate.pdf.${k}`, v]));
-import { englishT, poppler, sampleRecord, tempDir, sampleRendererOptions } from './helpers';
 
 // 300 characters of First Nations orthography, Vietnamese and French, with spaces.
 const LONG_NAME = (
@@ -49,42 +48,6 @@ function write(name: string, pdf: Buffer): string {
   const file = path.join(dir, `${name}.pdf`);
   fs.writeFileSync(file, pdf);
   return file;
-}
-
-const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
-
-/** Decode a PDF literal string as pdfkit writes it (escapes; UTF-16BE with BOM when not ASCII). */
-function decodePdfString(raw: string): string {
-  const bytes: number[] = [];
-  const esc: Record<string, number> = { n: 10, r: 13, t: 9, b: 8, f: 12, '\\': 92, '(': 40, ')': 41 };
-  for (let i = 0; i < raw.length; i++) {
-    if (raw[i] === '\\') {
-      i++;
-      bytes.push(esc[raw[i]!]!);
-    } else bytes.push(raw.charCodeAt(i));
-  }
-  const buf = Buffer.from(bytes);
-  if (buf[0] === 0xfe && buf[1] === 0xff) return buf.subarray(2).swap16().toString('utf16le');
-  return buf.toString('latin1');
-}
-
-/** Every `/Key (string)` value in the PDF's uncompressed objects. */
-function pdfStrings(pdf: Buffer, key: string): string[] {
-  const text = pdf.toString('latin1');
-  const re = new RegExp(`/${key} \\(((?:\\\\.|[^\\\\)])*)\\)`, 'g');
-  return [...text.matchAll(re)].map((m) => decodePdfString(m[1]!));
-}
-
-/** The inflated content of every FlateDecode stream. */
-function inflatedStreams(pdf: Buffer): string[] {
-  const text = pdf.toString('latin1');
-  const out: string[] = [];
-  const re = /\/Length (\d+)\n\/Filter \/FlateDecode\n>>\nstream\n/g;
-  for (const m of text.matchAll(re)) {
-    const start = m.index! + m[0].length;
-    out.push(zlib.inflateSync(pdf.subarray(start, start + Number(m[1]))).toString('latin1'));
-  }
-  return out;
 }
 
 const trailerId = (pdf: Buffer): string => {
@@ -199,6 +162,20 @@ describe('certificate PDF', () => {
       expect(trailerId(b)).not.toBe(trailerId(a));
       // Dashes and case in the stored code do not change the document.
       expect(renderer.render(sampleRecord({ code: 'k7mq2-xw9pt-rc4hz' }), t, 'en-CA').equals(a)).toBe(true);
+    });
+
+    test('a certificate does not depend on what was rendered before it', () => {
+      // Fonts of their own, so their glyph caches hold only what this test draws.
+      const withOwnFonts = (): CertificateRenderer => createCertificateRenderer(sampleRendererOptions(loadCertificateFonts(defaultFontDir())));
+      const record = sampleRecord({ courseTitle: 'Outreach work' });
+      const alone = withOwnFonts().render(record, t, 'en-CA');
+      const other = withOwnFonts();
+      // BC Sans draws "ḵ" and "ú" as composite glyphs made of "k" and "u" and a mark: embedding
+      // them once must not change how a later certificate maps "k" and "u" back to text.
+      other.render(sampleRecord({ holderName: 'Sḵwx̱wú7mesh', courseTitle: 'Safety' }), t, 'en-CA');
+      const after = other.render(record, t, 'en-CA');
+      expect(squash(poppler('pdftotext', [write('after-composites', after), '-']))).toContain('Outreach work');
+      expect(after.equals(alone)).toBe(true);
     });
 
     test('dates in the metadata come from the record', () => {

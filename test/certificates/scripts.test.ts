@@ -2,7 +2,6 @@
 // with no missing-glyph box; and the names we cannot print refused with a typed error.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
 import type * as fontkit from 'fontkit';
 import { FALLBACK_FONTS, loadCertificateFonts, type CertificateFonts } from '../../src/certificates/fonts';
 import {
@@ -13,7 +12,7 @@ import {
   type CertificateRenderer,
 } from '../../src/certificates/pdf';
 import { describeCluster, splitIntoRuns } from '../../src/certificates/text-runs';
-import { englishT, poppler, sampleRecord, tempDir, sampleRendererOptions } from './helpers';
+import { drawnGlyphIds, englishT, poppler, sampleRecord, sampleRendererOptions, squash, tempDir } from './helpers';
 
 const NAMES: Record<string, string> = {
   vietnamese: 'Nguyễn Thị Minh Khai',
@@ -32,31 +31,6 @@ const t = englishT();
 
 function makeRenderer(): CertificateRenderer {
   return createCertificateRenderer(sampleRendererOptions(fonts));
-}
-
-const squash = (s: string): string => s.replace(/\s+/g, ' ').trim();
-
-/** The glyph ids every text-showing operator of the page draws (pdfkit writes <hex> TJ arrays). */
-function drawnGlyphIds(pdf: Buffer): number[] {
-  const text = pdf.toString('latin1');
-  const ids: number[] = [];
-  const re = /\/Length (\d+)\n\/Filter \/FlateDecode\n>>\nstream\n/g;
-  for (const m of text.matchAll(re)) {
-    const start = m.index! + m[0].length;
-    let content: string;
-    try {
-      content = zlib.inflateSync(pdf.subarray(start, start + Number(m[1]))).toString('latin1');
-    } catch {
-      continue;
-    }
-    if (!content.includes(' TJ')) continue;
-    for (const tj of content.matchAll(/\[([^\]]*)\] TJ/g)) {
-      for (const hex of tj[1]!.matchAll(/<([0-9a-f]*)>/g)) {
-        for (let i = 0; i < hex[1]!.length; i += 4) ids.push(parseInt(hex[1]!.slice(i, i + 4), 16));
-      }
-    }
-  }
-  return ids;
 }
 
 beforeAll(() => {
