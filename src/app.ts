@@ -1,10 +1,8 @@
 // createApp(deps): the Express app, built from its dependencies. No I/O at import or build time.
-import crypto from 'node:crypto';
 import path from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import type { Db } from './db/knex';
@@ -12,20 +10,27 @@ import { systemClock, type Clock } from './clock';
 import type { Services } from './services';
 import { createI18n } from './i18n';
 import { translations } from './http/translations';
+import { requestLog } from './http/request-log';
 import { PUBLIC_DIR } from './paths';
 import { KnexSessionStore, SESSION_COOKIE } from './http/session-store';
 import { csrfProtection } from './http/csrf';
+import { refuseNul } from './http/refuse-nul';
 import { createLimiter } from './http/rate-limit';
 import { configureViews, viewLocals } from './http/views';
 import { curriculumProblemsBanner } from './http/dev-banner';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { homeRoutes } from './http/home';
-import { createPassport } from './accounts/passport';
+import { createPassport, restoreSessionUser } from './accounts/passport';
 import { accountRoutes } from './accounts/routes';
 import { learningRoutes } from './learning/routes';
 import { certificateRoutes } from './certificates/routes';
 import { adminRoutes } from './admin/routes';
-import { authoringRoutes } from './curriculum/authoring-routes';
+import { authoringRoutes } from './authoring/routes';
+import { organizationRoutes } from './organizations/routes';
+import { reportRoutes } from './reports/routes';
+import { apiRoutes } from './api/routes';
+import { analyticsRoutes } from './analytics/routes';
+import { createAnalyticsService } from './analytics/service';
 
 export interface AppDeps {
   config: Config;
@@ -38,7 +43,6 @@ export interface AppDeps {
 }
 
 const SESSION_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000;
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * The middleware every request passes before sessions, passport or the database: request ids and
@@ -50,18 +54,7 @@ export function baseMiddleware(app: Express, { config, logger }: { config: Confi
   if (config.secureCookies) app.set('trust proxy', 1);
   configureViews(app, true);
 
-  app.use(pinoHttp({
-    logger,
-    genReqId: (req, res) => {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-    // Learner data is sensitive: log no cookies, bodies or query strings.
-    serializers: { req: (req) => ({ id: req.id, method: req.method, url: String(req.url).split('?')[0] }) },
-  }));
+  app.use(requestLog(app, logger));
 
   app.use(helmet({
     contentSecurityPolicy: {
@@ -115,7 +108,13 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
   }));
   const passport = createPassport(services.accounts);
   app.use(passport.initialize());
-  app.use(passport.session());
+  app.use(restoreSessionUser(passport));
+  app.use(refuseNul);
+  // Pages for a signed-in person hold their data: no shared or browser cache may keep them.
+  app.use((req, res, next) => {
+    if (req.user) res.set('Cache-Control', 'no-store');
+    next();
+  });
   app.use(csrfProtection);
   app.use(viewLocals);
   if (dev) app.use(curriculumProblemsBanner(services.curriculum));
@@ -135,16 +134,22 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
   app.use(homeRoutes({ db }));
   app.use(accountRoutes({
     accounts: services.accounts, passport, loginLimiter,
-    unprintableCharacters: (name) => services.renderer.unprintableCharacters(name),
-    reissueCertificates: (trx, userId, name) => services.certificates.reissueForName(trx, userId, name),
+    unprintableCharacters: (name) => services.renderer.describeUnprintable(name),
+    renameUser: services.commands.renameUser,
   }));
-  app.use(learningRoutes({ learning: services.learning, curriculum: services.curriculum }));
+  app.use(learningRoutes({ learning: services.learning, curriculum: services.curriculum, requiredCourses: (user) => services.organizations.requirements.forUser(user.id) }));
   app.use(certificateRoutes({
-    certificates: services.certificates, renderer: services.renderer, fonts: services.fonts, clock,
-    organizationName: config.organizationName, baseUrl: config.baseUrl, verifyLimiter,
+    certificates: services.certificates, renderer: services.renderer, clock, verifyLimiter,
   }));
   app.use(adminRoutes({ curriculum: services.curriculum }));
   app.use(authoringRoutes({ authoring: services.authoring }));
+  app.use(organizationRoutes({ organizations: services.organizations, unprintableCharacters: (name) => services.renderer.describeUnprintable(name), db, clock }));
+  app.use(reportRoutes({ reports: services.reports, organizations: services.organizations, certificates: services.certificates, renderer: services.renderer, fonts: services.fonts, clock, appName: config.organizationName }));
+  app.use(analyticsRoutes({
+    analytics: createAnalyticsService({ learning: services.learning, curriculum: services.curriculum, organizations: services.organizations }),
+    organizations: services.organizations,
+  }));
+  app.use(apiRoutes({ db, clock, organizations: services.organizations, curriculum: services.curriculum, reports: services.reports, tokens: services.apiTokens, baseUrl: config.baseUrl }));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { z } from 'zod';
+import addressparser from 'nodemailer/lib/addressparser';
 
 export interface Config {
   port: number;
@@ -23,6 +24,13 @@ export interface Config {
    * loadConfig always sets it; optional only so hand-made test configs need not name it.
    */
   logoFile?: string | null;
+  /**
+   * Where email goes out (smtp: or smtps: URL, credentials included), or null: email is then off
+   * and people are shown links instead. Optional only so hand-made test configs need not name it.
+   */
+  smtpUrl?: string | null;
+  /** The From address of every email (MAIL_FROM, or no-reply at BASE_URL's host). */
+  mailFrom?: string;
 }
 
 const envSchema = z.object({
@@ -38,9 +46,16 @@ const envSchema = z.object({
   SIGNATORY_TITLE: z.string().default(''),
   PAPER_SIZE: z.enum(['LETTER', 'A4']).default('LETTER'),
   LOGO_FILE: z.string().min(1).optional(),
+  SMTP_URL: z.string().url().refine((u) => /^smtps?:\/\/[^/]/i.test(u), 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).refine(isOneAddress, 'must be one email address, e.g. Bridgework <training@example.org>').optional(),
 });
 
 export class ConfigError extends Error {}
+
+function isOneAddress(value: string): boolean {
+  const found = addressparser(value, { flatten: true });
+  return found.length === 1 && /^[^@\s]+@[^@\s]+$/.test(found[0].address);
+}
 
 /**
  * LOGO_FILE must be a readable PNG or JPEG file: checked at start (by its first bytes), not on a
@@ -116,5 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signatoryTitle: e.SIGNATORY_TITLE,
     paperSize: e.PAPER_SIZE,
     logoFile: e.LOGO_FILE === undefined ? null : checkLogoFile(e.LOGO_FILE),
+    smtpUrl: e.SMTP_URL ?? null,
+    mailFrom: e.MAIL_FROM ?? `"${e.ORGANIZATION_NAME.replace(/["\\]/g, '')}" <no-reply@${new URL(baseUrl).hostname}>`,
   };
 }

@@ -11,6 +11,8 @@ import { systemClock } from './clock';
 import { createServices, type Services } from './services';
 import { createApp } from './app';
 import { formatProblem } from './curriculum/parse';
+import { describeMail, startMailWorker } from './mail/from-config';
+import { scheduleReminders } from './reminders/schedule';
 
 export interface StartOptions {
   /** Development mode: signed-in administrators and trainers see curriculum problems on every page. */
@@ -44,6 +46,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const lines = [`Bridgework is running: open ${config.baseUrl}/ (listening on port ${port})`,
     `Database: ${config.databaseUrl ? 'PostgreSQL' : path.join(config.dataDir, 'bridgework.sqlite')}`,
+    describeMail(config),
     `Curriculum: ${config.curriculumDir} (${published.length} course(s) newly published, ${problems.filter((p) => p.severity === 'error').length} error(s))`];
   for (const p of problems) lines.push(`  ${formatProblem(p)}`);
   const token = await services.accounts.issueSetupTokenIfNoAdmin();
@@ -56,6 +59,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
 
   const pruneTimer = setInterval(() => { sessionStore.prune().catch((err) => logger.warn({ err }, 'session prune failed')); }, 60 * 60 * 1000);
   pruneTimer.unref();
+  const mail = startMailWorker({ config, db, clock: systemClock, logger });
+  // Reminders are queued only while email is on; the worker above sends them.
+  const reminders = services.mail.enabled ? scheduleReminders({ db, clock: systemClock, job: services.reminders, logger }) : null;
 
   const beforeStop: (() => void)[] = [];
   let stopping = false;
@@ -64,6 +70,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     stopping = true;
     logger.info({ signal }, 'stopping: finishing requests in flight');
     clearInterval(pruneTimer);
+    reminders?.stop();
     for (const fn of beforeStop) {
       try {
         fn();
@@ -74,6 +81,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // Stop accepting; idle keep-alive sockets are closed so close() can finish.
     server.close(async (err) => {
       if (err) logger.error({ err }, 'server close failed');
+      await mail?.stop();
       await db.destroy();
       logger.info('stopped');
       process.exit(err ? 1 : 0);

@@ -4,7 +4,7 @@ import { Passport } from 'passport';
 
 export type PassportInstance = InstanceType<typeof Passport>;
 import { Strategy as LocalStrategy } from 'passport-local';
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { AccountService } from './service';
 import type { SessionUser } from './types';
 
@@ -31,4 +31,23 @@ export function createPassport(accounts: AccountService): PassportInstance {
     accounts.findUser(id).then((u) => done(null, u ?? false), done);
   });
   return passport;
+}
+
+/**
+ * passport.session(), without its per-request strategy machinery when the session store already
+ * loaded the session's user in the session's own statement (req.sessionUser, the same row the
+ * deserializer above would return): then req.user is that user. Every other case (no user in the
+ * session, a deleted user, a session not loaded by the store) is passport.session() itself.
+ */
+export function restoreSessionUser(passport: PassportInstance): RequestHandler {
+  const viaPassport = passport.session();
+  return (req, res, next) => {
+    const loaded = req.sessionUser;
+    const id = (req.session as { passport?: { user?: unknown } } | undefined)?.passport?.user;
+    if (loaded && id === loaded.id) {
+      req.user = loaded;
+      return next();
+    }
+    return viaPassport(req, res, next);
+  };
 }

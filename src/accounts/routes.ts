@@ -4,18 +4,21 @@ import type { PassportInstance } from './passport';
 import type { AccountService } from './service';
 import type { SessionUser } from './types';
 import { registerSchema, loginSchema, nameSchema } from './schemas';
-import type { Db } from '../db/knex';
 import { SESSION_COOKIE } from '../http/session-store';
 import { parseForm, type FieldErrors, type FormResult } from '../http/validate';
-import { publicAccess, signedIn, safeLocalPath } from '../http/guards';
-import { HttpError, notFound } from '../http/errors';
+import { publicAccess, requires, safeLocalPath } from '../http/guards';
+import { notFound } from '../http/errors';
+import { showErrorsOnForm } from '../http/error-handler';
 
 interface Deps {
   accounts: AccountService;
-  /** Characters of a name no certificate font can print (emoji, right-to-left scripts...). */
+  /**
+   * What in a name no certificate font can print (emoji, scripts with no font, control
+   * characters...), each as a person can read it: invisible ones as code points (U+202E).
+   */
   unprintableCharacters: (name: string) => string[];
-  /** Reissues the user's certificates under a corrected name, inside the given transaction. */
-  reissueCertificates: (trx: Db, userId: number, name: string) => Promise<number>;
+  /** Corrects the user's name and reissues their certificates under it, together. */
+  renameUser: (userId: number, name: string) => Promise<{ reissued: number }>;
   passport: PassportInstance;
   loginLimiter: (req: Request, res: Response, next: NextFunction) => void;
 }
@@ -34,60 +37,57 @@ function logIn(req: Request, user: SessionUser): Promise<void> {
   return new Promise((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
 }
 
-export function accountRoutes({ accounts, passport, loginLimiter, reissueCertificates, unprintableCharacters }: Deps): Router {
+export function accountRoutes({ accounts, passport, loginLimiter, renameUser, unprintableCharacters }: Deps): Router {
   const router = Router();
 
   /**
-   * The schema's verdict, then whether a certificate could print the name: better to say so
-   * now, beside the field, than when the learner finishes a course.
+   * The schema's verdict, and whether a certificate could print the name: better to say so now,
+   * beside the field, than when the learner finishes a course. The name as typed is checked
+   * (composed, trimmed), so what cannot be printed is named, control characters too, rather
+   * than refused in general terms by the schema.
    */
-  function checkName<T extends { displayName: string }>(form: FormResult<T>): FormResult<T> {
-    if (!form.ok) return form;
-    const bad = unprintableCharacters(form.data.displayName);
-    return bad.length ? { ok: false, errors: { displayName: { key: 'validation.nameUnprintable', params: { characters: bad.join(' ') } } } } : form;
+  function checkName<T extends { displayName: string }>(form: FormResult<T>, body: unknown): FormResult<T> {
+    const given = (body as { displayName?: unknown } | undefined)?.displayName;
+    // Longer than any name: the schema refuses it without this check's cost.
+    const bad = typeof given === 'string' && given.length <= 1000 ? unprintableCharacters(given.normalize('NFC').trim()) : [];
+    if (!bad.length) return form;
+    const nameError = { key: 'validation.nameUnprintable', params: { characters: bad.join(' ') } };
+    return { ok: false, errors: { ...(form.ok ? {} : form.errors), displayName: nameError } };
   }
 
   const showAccount = (res: Response, values: Record<string, string>, errors: FieldErrors = {}, status = 200, reissued: number | null = null) =>
     res.page('accounts/account', { title: res.locals.t('account.title'), values, errors, reissued }, status);
 
-  router.get('/account', signedIn, (req, res) => {
+  router.get('/account', requires('account:edit'), async (req, res) => {
     const reissued = typeof req.query.reissued === 'string' ? Number(req.query.reissued) : null;
-    showAccount(res, { displayName: req.user!.displayName }, {}, 200, Number.isInteger(reissued) ? reissued : null);
+    const reminders = (await accounts.remindersEnabled(req.user!.id)) ? 'on' : '';
+    showAccount(res, { displayName: req.user!.displayName, reminders }, {}, 200, Number.isInteger(reissued) ? reissued : null);
   });
 
-  router.post('/account', signedIn, async (req, res) => {
-    const form = checkName(parseForm(nameSchema, req.body));
+  router.post('/account', requires('account:edit'), async (req, res) => {
+    const form = checkName(parseForm(nameSchema, req.body), req.body);
     if (!form.ok) return showAccount(res, keptValues(req.body), form.errors, 422);
     const user = req.user!;
-    let reissued = 0;
-    if (form.data.displayName !== user.displayName) {
-      await accounts.changeDisplayName(user.id, form.data.displayName, async (trx) => {
-        reissued = await reissueCertificates(trx, user.id, form.data.displayName);
-      });
-    }
+    if (form.data.remindersShown !== undefined) await accounts.setRemindersEnabled(user.id, form.data.reminders !== undefined);
+    const { reissued } = form.data.displayName === user.displayName ? { reissued: 0 } : await renameUser(user.id, form.data.displayName);
     res.redirect(303, `/account?reissued=${reissued}`);
   });
 
-  const showRegister = (res: Response, values: Record<string, string> = {}, errors: FieldErrors = {}, status = 200) =>
-    res.page('accounts/register', { title: res.locals.t('register.title'), values, errors }, status);
+  // `next` (e.g. an invitation's /join/<token>) is kept through registration as through sign-in.
+  const showRegister = (req: Request, res: Response, values: Record<string, string> = {}, errors: FieldErrors = {}, status = 200) =>
+    res.page('accounts/register', { title: res.locals.t('register.title'), values, errors, next: safeLocalPath(req.query.next ?? req.body?.next, '') }, status);
   const showLogin = (req: Request, res: Response, values: Record<string, string> = {}, errors: FieldErrors = {}, status = 200) =>
     res.page('accounts/login', { title: res.locals.t('login.title'), values, errors, next: safeLocalPath(req.query.next ?? req.body?.next, '') }, status);
 
-  router.get('/register', publicAccess, (req, res) => (req.user ? res.redirect(303, '/dashboard') : showRegister(res)));
+  router.get('/register', publicAccess, (req, res) => (req.user ? res.redirect(303, safeLocalPath(req.query.next)) : showRegister(req, res)));
 
   router.post('/register', publicAccess, async (req, res) => {
-    const form = checkName(parseForm(registerSchema, req.body));
-    if (!form.ok) return showRegister(res, keptValues(req.body), form.errors, 422);
-    try {
-      const user = await accounts.createUser({ ...form.data, role: 'learner' });
-      await logIn(req, user);
-      res.redirect(303, '/dashboard');
-    } catch (err) {
-      if (err instanceof HttpError && err.status === 409) {
-        return showRegister(res, keptValues(req.body), { email: 'validation.emailTaken' }, 422);
-      }
-      throw err;
-    }
+    const form = checkName(parseForm(registerSchema, req.body), req.body);
+    if (!form.ok) return showRegister(req, res, keptValues(req.body), form.errors, 422);
+    showErrorsOnForm(res, (err) => err.id === 'email_taken' && (showRegister(req, res, keptValues(req.body), { email: 'validation.emailTaken' }, 422), true));
+    const user = await accounts.createUser({ ...form.data, role: 'learner' });
+    await logIn(req, user);
+    res.redirect(303, safeLocalPath(req.body.next));
   });
 
   router.get('/login', publicAccess, (req, res) => (req.user ? res.redirect(303, safeLocalPath(req.query.next)) : showLogin(req, res)));
@@ -103,7 +103,7 @@ export function accountRoutes({ accounts, passport, loginLimiter, reissueCertifi
     })(req, res, next);
   });
 
-  router.post('/logout', signedIn, (req, res, next) => {
+  router.post('/logout', requires('session:end'), (req, res, next) => {
     req.logout((err) => {
       if (err) return next(err);
       req.session.destroy(() => {
@@ -124,19 +124,13 @@ export function accountRoutes({ accounts, passport, loginLimiter, reissueCertifi
   router.post('/setup/:token', publicAccess, loginLimiter, async (req, res) => {
     const token = String(req.params.token);
     if (!(await accounts.isSetupTokenUsable(token))) throw notFound();
-    const form = checkName(parseForm(registerSchema, req.body));
+    const form = checkName(parseForm(registerSchema, req.body), req.body);
     if (!form.ok) return showSetup(res, token, keptValues(req.body), form.errors, 422);
-    try {
-      const admin = await accounts.completeSetup(token, form.data);
-      if (!admin) throw notFound();
-      await logIn(req, admin);
-      res.redirect(303, '/admin');
-    } catch (err) {
-      if (err instanceof HttpError && err.status === 409) {
-        return showSetup(res, token, keptValues(req.body), { email: 'validation.emailTaken' }, 422);
-      }
-      throw err;
-    }
+    showErrorsOnForm(res, (err) => err.id === 'email_taken' && (showSetup(res, token, keptValues(req.body), { email: 'validation.emailTaken' }, 422), true));
+    const admin = await accounts.completeSetup(token, form.data);
+    if (!admin) throw notFound();
+    await logIn(req, admin);
+    res.redirect(303, '/admin');
   });
 
   return router;

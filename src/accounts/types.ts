@@ -8,4 +8,12 @@ export interface SessionUser {
   displayName: string;
   role: Role;
   locale: string;
+  /** The organization the user belongs to, and their role there; null for most people today. */
+  membership: Membership | null;
+}
+
+/** A user belongs to at most one organization, as a member or a manager. */
+export interface Membership {
+  organizationId: number;
+  role: 'member' | 'manager';
 }

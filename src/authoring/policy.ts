@@ -1,19 +1,28 @@
-// Who may do what in the authoring area, as small readable rules. Courses belong to no
-// organization yet, so there is no tenant check here: when they do, it comes first in each rule.
+// Who may do what to a course in the authoring area, as small readable rules. This is the one
+// place that decides "folder courses are read-only in the browser", with the one error
+// `folder_course`. Courses belong to no organization yet, so there is no tenant check here: when
+// they do, it comes first in each rule.
 import type { SessionUser } from '../accounts/types';
-import { HttpError } from '../http/errors';
-import type { CourseSource } from './authoring-store';
+import { holds } from '../access/holds';
+import { allow, deny, type Decision } from '../access/policy';
+import type { CourseSource } from '../curriculum/service';
 
-/** Roles that write courses. The route guard is `hasRole(...AUTHOR_ROLES)`. */
-export const AUTHOR_ROLES = ['trainer', 'admin'] as const;
+export type CourseAction = 'view' | 'preview' | 'history' | 'download' | 'edit' | 'publish';
 
-/** Changing a course kept in the curriculum folder: its owner is the folder, not the browser. */
-export class FolderCourseError extends HttpError {
-  constructor(public readonly slug: string) {
-    super(409, 'folder_course', `course ${slug} is kept in the curriculum folder`);
+/** `source` null: no course has this address yet (a new course or a zip upload may make one). */
+export function canCourse(user: SessionUser, action: CourseAction, course: { source: CourseSource | null }): Decision {
+  if (action === 'publish') {
+    if (!holds(user, 'course:publish')) return deny();
+  } else if (!holds(user, 'course:author')) {
+    return deny();
   }
+  const changes = action === 'edit' || action === 'publish';
+  // The folder owns its courses: a change made here would be overwritten by the next sync.
+  if (changes && course.source === 'folder') return deny('folder_course', 409);
+  return allow;
 }
 
+/** What the course page offers: views show buttons from this, never from roles or sources. */
 export interface CourseActions {
   preview: boolean;
   history: boolean;
@@ -21,19 +30,9 @@ export interface CourseActions {
   /** Edit the draft's files, modules and media. */
   edit: boolean;
   publish: boolean;
-  /** Why editing is not offered, for the page to say so. */
-  readOnlyReason: 'folder' | null;
 }
 
 export function courseActions(user: SessionUser, course: { source: CourseSource }): CourseActions {
-  const author = (AUTHOR_ROLES as readonly string[]).includes(user.role);
-  const browser = course.source === 'browser';
-  return {
-    preview: author,
-    history: author,
-    download: author,
-    edit: author && browser,
-    publish: author && browser,
-    readOnlyReason: browser ? null : 'folder',
-  };
+  const may = (action: CourseAction) => canCourse(user, action, course).allowed;
+  return { preview: may('preview'), history: may('history'), download: may('download'), edit: may('edit'), publish: may('publish') };
 }

@@ -1,18 +1,21 @@
 // The authoring area under /author: trainers make, preview, publish and download courses in the
 // browser. HTTP only: validate, ask the policy, call the authoring service, render or redirect.
-import { Router, type Request, type Response, type NextFunction } from 'express';
-import type { AuthoringService, Owner } from './authoring-service';
-import { isEditableFile } from './authoring-service';
-import { AUTHOR_ROLES, courseActions, FolderCourseError } from './authoring-policy';
-import { addModuleSchema, createCourseSchema, moveSchema, parseAuthorForm, publishSchema, saveFileSchema, type FieldErrors } from './authoring-schemas';
-import { AUDIENCES, type CompiledCourse } from './types';
-import { ZipError, megabytes } from './zip';
-import { hasRole } from '../http/guards';
+import { Router, type Request, type Response } from 'express';
+import type { AuthoringService, Owner } from './service';
+import { isEditableFile } from './course-files';
+import { canCourse, courseActions, type CourseAction } from './policy';
+import { addModuleSchema, createCourseSchema, moveSchema, parseAuthorForm, publishSchema, saveFileSchema, type FieldErrors } from './schemas';
+import { AUDIENCES, type CompiledCourse } from '../curriculum/types';
+import { megabytes } from './zip';
+import { requires } from '../http/guards';
+import { authorize } from '../access/policy';
+import { showErrorsOnForm } from '../http/error-handler';
 import { readUpload } from '../http/multipart';
-import { badRequest, notFound } from '../http/errors';
-import { MAX_REFLECTION_LENGTH } from '../learning/routes';
+import { badRequest, HttpError, notFound } from '../http/errors';
+import { presentModulePage } from '../learning/module-presenter';
 
-const author = hasRole(...AUTHOR_ROLES);
+const author = requires('course:author');
+const publisher = requires('course:publish');
 const enc = encodeURIComponent;
 
 export const authorPaths = {
@@ -74,7 +77,7 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
       limits: { media: megabytes(limits.maxMediaBytes), mediaTypes: Object.keys(mediaTypesShown()).join(' ') },
     };
     const title = view.draft?.title ?? view.current?.title ?? slug;
-    res.page(view.source === 'folder' ? 'authoring/folder' : 'authoring/draft', { title: `${title} · ${t(res)('author.title')}`, ...model }, extra.status ?? (view.source === 'folder' && req.method !== 'GET' ? 409 : 200));
+    res.page(actions.edit ? 'authoring/draft' : 'authoring/folder', { title: `${title} · ${t(res)('author.title')}`, ...model }, extra.status ?? 200);
   }
 
   function mediaTypesShown() {
@@ -90,6 +93,17 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
     res.locals.formatDateTime = (d: Date) => `${format.format(d)} UTC`;
     next();
   });
+
+  /**
+   * Asks the policy whether the user may do `action` to the course in the address. A change to a
+   * folder course is refused with `folder_course`, shown on the course page itself (409).
+   */
+  async function allow(req: Request, res: Response, action: CourseAction): Promise<void> {
+    const slug = String(req.params.slug);
+    const course = await authoring.course(slug);
+    showErrorsOnForm(res, async (err) => err.id === 'folder_course' && (await showCourse(req, res, { slug, status: 409 }), true));
+    authorize(canCourse(req.user!, action, course));
+  }
 
   // ---- The list, a new course, a zip upload ----
 
@@ -128,13 +142,21 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
     const values = { slug: upload.fields.slug ?? '' };
     if (upload.tooLarge) return showUpload(res, values, { key: 'author.zip.tooLarge', values: { max: megabytes(limits.maxZipBytes) } }, 413);
     if (!upload.file) return showUpload(res, values, { key: 'author.zip.noFile', values: {} }, 422);
-    try {
-      const { slug, created } = await authoring.importZip(upload.file.bytes, (upload.fields.slug ?? '').trim().toLowerCase(), req.user!);
-      res.redirect(303, `${authorPaths.course(slug)}?notice=${created ? 'created' : 'imported'}`);
-    } catch (err) {
-      if (err instanceof ZipError) return showUpload(res, values, { key: `author.zip.${err.key}`, values: err.values }, err.status);
-      throw err;
-    }
+    // A zip we refuse, or a folder course's address, is shown on the form with the address kept.
+    showErrorsOnForm(res, (err) => {
+      if (!err.detail || (err.id !== 'invalid_zip' && err.id !== 'folder_course')) return false;
+      showUpload(res, values, { key: err.detail.key, values: err.detail.params ?? {} }, err.status);
+      return true;
+    });
+    const user = req.user!;
+    const { slug, created } = await authoring.importZip(upload.file.bytes, (upload.fields.slug ?? '').trim().toLowerCase(), user, (target) => {
+      const decision = canCourse(user, 'edit', target);
+      if (!decision.allowed && decision.reason === 'folder_course') {
+        throw new HttpError(409, 'folder_course', { key: 'author.zip.folderCourse', params: { slug: target.slug } });
+      }
+      authorize(decision);
+    });
+    res.redirect(303, `${authorPaths.course(slug)}?notice=${created ? 'created' : 'imported'}`);
   });
 
   // ---- One course ----
@@ -162,11 +184,13 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
   };
 
   router.get('/author/courses/:slug/files/:file', author, async (req, res) => {
+    await allow(req, res, 'edit');
     const { text, base } = await authoring.file(String(req.params.slug), String(req.params.file));
     await showEditor(req, res, { text, base, preview: true });
   });
 
   router.post('/author/courses/:slug/files/:file', author, async (req, res) => {
+    await allow(req, res, 'edit');
     const slug = String(req.params.slug);
     const file = String(req.params.file);
     if (!isEditableFile(file)) throw notFound();
@@ -187,6 +211,7 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
 
   /** The live preview of the editor (public/js/author-preview.js): the same fragment, as HTML. */
   router.post('/author/courses/:slug/files/:file/preview', author, async (req, res) => {
+    await allow(req, res, 'edit');
     const slug = String(req.params.slug);
     const file = String(req.params.file);
     const text = typeof req.body?.text === 'string' ? req.body.text : null;
@@ -198,6 +223,7 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
   });
 
   router.post('/author/courses/:slug/modules', author, async (req, res) => {
+    await allow(req, res, 'edit');
     const slug = String(req.params.slug);
     const form = parseAuthorForm(addModuleSchema, req.body);
     if (!form.ok) return showCourse(req, res, { status: 422, errors: form.errors, values: keptValues(req.body) });
@@ -207,6 +233,7 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
   });
 
   router.post('/author/courses/:slug/modules/:key/move', author, async (req, res) => {
+    await allow(req, res, 'edit');
     const slug = String(req.params.slug);
     const key = String(req.params.key);
     const form = parseAuthorForm(moveSchema, req.body);
@@ -216,12 +243,14 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
   });
 
   router.get('/author/courses/:slug/modules/:key/delete', author, async (req, res) => {
+    await allow(req, res, 'edit');
     const slug = String(req.params.slug);
     const m = await authoring.moduleOf(slug, String(req.params.key));
     res.page('authoring/delete-module', { title: t(res)('author.deleteModule.title'), slug, file: m.file, key: m.key, moduleTitle: m.title, owner: m.owner, paths: authorPaths });
   });
 
   router.post('/author/courses/:slug/modules/:key/delete', author, async (req, res) => {
+    await allow(req, res, 'edit');
     const slug = String(req.params.slug);
     await authoring.deleteModule(slug, String(req.params.key), req.user!);
     res.redirect(303, `${authorPaths.course(slug)}?notice=moduleDeleted`);
@@ -230,6 +259,7 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
   router.post('/author/courses/:slug/media', author, async (req, res) => {
     const slug = String(req.params.slug);
     const upload = await readUpload(req, { maxFileBytes: limits.maxMediaBytes, fileField: 'file' });
+    await allow(req, res, 'edit');
     const tr = t(res);
     if (upload.tooLarge) return showCourse(req, res, { status: 413, mediaError: tr('author.media.tooLarge', { max: megabytes(limits.maxMediaBytes) }) });
     if (!upload.file) return showCourse(req, res, { status: 422, mediaError: tr('author.media.noFile') });
@@ -241,12 +271,14 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
   });
 
   router.post('/author/courses/:slug/media/:name/delete', author, async (req, res) => {
+    await allow(req, res, 'edit');
     const slug = String(req.params.slug);
     await authoring.deleteMedia(slug, String(req.params.name), req.user!);
     res.redirect(303, `${authorPaths.course(slug)}?notice=mediaDeleted#media`);
   });
 
-  router.post('/author/courses/:slug/publish', author, async (req, res) => {
+  router.post('/author/courses/:slug/publish', publisher, async (req, res) => {
+    await allow(req, res, 'publish');
     const slug = String(req.params.slug);
     const form = parseAuthorForm(publishSchema, req.body);
     if (!form.ok) return showCourse(req, res, { status: 422, errors: form.errors, values: keptValues(req.body) });
@@ -261,6 +293,7 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
   });
 
   router.get('/author/courses/:slug/versions', author, async (req, res) => {
+    await allow(req, res, 'history');
     const view = await authoring.versions(String(req.params.slug));
     res.page('authoring/versions', { title: `${t(res)('author.versions.title')} · ${view.slug}`, ...view, paths: authorPaths });
   });
@@ -273,10 +306,12 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
   };
 
   router.get('/author/courses/:slug/draft/zip', author, async (req, res) => {
+    await allow(req, res, 'edit');
     sendZip(res, await authoring.zipDraft(String(req.params.slug)));
   });
 
   router.get('/author/courses/:slug/versions/:id/zip', author, async (req, res) => {
+    await allow(req, res, 'download');
     const id = String(req.params.id);
     if (!/^\d{1,9}$/.test(id)) throw notFound();
     sendZip(res, await authoring.zipVersion(String(req.params.slug), Number(id)));
@@ -320,25 +355,14 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
     const { course, version, owner } = p;
     const index = course.modules.findIndex((m) => m.key === req.params.key);
     if (index < 0) throw notFound();
-    const module = course.modules[index];
-    res.page('learning/module', {
-      title: `${t(res)('author.preview.title')}: ${module.title} · ${course.title}`,
-      course, module, index, enrolled: true, previous: course.modules[index - 1] ?? null, next: course.modules[index + 1] ?? null,
-      isComplete: false, courseCompletedAt: null, reflections: new Map<string, string>(),
-      progress: { done: 0, total: course.modules.length, percent: 0, resumeKey: course.modules[0].key },
-      showWarning: false, answer: null, reflectionError: null, savedReflection: null,
-      checks: Object.fromEntries(module.checks.map((c) => [c.id, c])),
-      reflectionPrompts: Object.fromEntries(module.reflections.map((r) => [r.id, r])),
-      maxReflectionLength: MAX_REFLECTION_LENGTH, path: previewPath(course.slug, version),
-      // The trainer sees the right answers and every option's feedback; learners never do.
-      reveal: true, previewOf: previewBanner(course.slug, version, owner),
-    });
-  });
-
-  // A change to a folder course: the folder owns it; say so, with its zip.
-  router.use('/author', (err: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (!(err instanceof FolderCourseError) || !req.user) return next(err);
-    showCourse(req, res, { slug: err.slug, status: 409 }).catch(next);
+    // The trainer sees the right answers and every option's feedback; nothing is recorded.
+    res.page('learning/module', presentModulePage({
+      course, module: course.modules[index], index, enrolled: true, isComplete: false, courseCompletedAt: null,
+      reflections: new Map<string, string>(), progress: { done: 0, total: course.modules.length, percent: 0, resumeKey: course.modules[0].key },
+    }, { warningAccepted: true }, {
+      path: previewPath(course.slug, version), title: `${t(res)('author.preview.title')}: ${course.modules[index].title} · ${course.title}`,
+      preview: previewBanner(course.slug, version, owner),
+    }));
   });
 
   return router;

@@ -1,8 +1,8 @@
 // One schema per authoring form. Messages are translation keys (author.validation.*), shown beside
 // the field; the form keeps what the trainer typed.
 import { z } from 'zod';
-import { AUDIENCES } from './types';
-import { SLUG } from './authoring-service';
+import { AUDIENCES } from '../curriculum/types';
+import { MAX_SLUG_LENGTH, SLUG } from '../curriculum/names';
 import { parseForm, type FormResult } from '../http/validate';
 
 const text = (max: number, required: string, tooLong: string) =>
@@ -12,7 +12,7 @@ const list = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v])
 
 export const createCourseSchema = z.object({
   slug: z.string().transform((s) => s.trim().toLowerCase())
-    .pipe(z.string().min(1, 'author.validation.slugRequired').max(60, 'author.validation.slugTooLong').regex(SLUG, 'author.validation.slugFormat')),
+    .pipe(z.string().min(1, 'author.validation.slugRequired').max(MAX_SLUG_LENGTH, 'author.validation.slugTooLong').regex(SLUG, 'author.validation.slugFormat')),
   title: text(200, 'author.validation.titleRequired', 'author.validation.titleTooLong'),
   summary: text(500, 'author.validation.summaryRequired', 'author.validation.summaryTooLong'),
   audience: z.preprocess(list, z.array(z.enum(AUDIENCES, { message: 'author.validation.audienceRequired' })).min(1, 'author.validation.audienceRequired')),

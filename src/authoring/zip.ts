@@ -9,7 +9,8 @@
 // header cannot make it bigger, and its length and CRC-32 must match what was declared.
 import zlib from 'node:zlib';
 import { inflateSync, zipSync, type Zippable } from 'fflate';
-import type { CourseFiles } from './parse';
+import type { CourseFiles } from '../curriculum/parse';
+import { HttpError } from '../http/errors';
 
 export interface ZipLimits {
   /** The uploaded zip itself. */
@@ -25,9 +26,10 @@ export interface ZipLimits {
 }
 
 /** A refusal with a status and a translation key (under author.zip) with its values. */
-export class ZipError extends Error {
-  constructor(public readonly status: 400 | 409 | 413 | 422, public readonly key: string, public readonly values: Record<string, string | number> = {}) {
-    super(key);
+/** A zip we refuse, with what is wrong with it (`author.zip.<key>` in the catalogs). */
+export class ZipError extends HttpError {
+  constructor(status: 400 | 413 | 422, key: string, values: Record<string, string | number> = {}) {
+    super(status, 'invalid_zip', { key: `author.zip.${key}`, params: values });
   }
 }
 

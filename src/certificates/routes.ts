@@ -5,23 +5,22 @@ import { zipSync } from 'fflate';
 import { z } from 'zod';
 import type { CertificateService } from './service';
 import { toRecord } from './service';
-import { CertificateInputError, type CertificateRenderer, type Translate } from './pdf';
+import { CertificateInputError } from './pdf';
 import type { CertificateRow } from './store';
-import type { CertificateFonts } from './fonts';
-import { renderTranscriptPdf } from './transcript-pdf';
+import type { CertificateRenderService } from './render-pool';
 import type { Clock } from '../clock';
-import { hasRole, publicAccess, signedIn } from '../http/guards';
+import { publicAccess, requires } from '../http/guards';
+import { authorize } from '../access/policy';
+import { canCertificate } from './policy';
 import { parseForm } from '../http/validate';
-import { badRequest, HttpError } from '../http/errors';
-import { formatCode } from './codes';
+import { badRequest, unprocessable } from '../http/errors';
+import { formatCode, parseCode } from './codes';
 
 interface Deps {
   certificates: CertificateService;
-  renderer: CertificateRenderer;
-  fonts: CertificateFonts;
+  /** PDFs are rendered in its worker threads (renderAsync, transcriptAsync, renderEach), off the event loop. */
+  renderer: CertificateRenderService;
   clock: Clock;
-  organizationName: string;
-  baseUrl: string;
   verifyLimiter: RequestHandler;
 }
 
@@ -29,11 +28,16 @@ const revokeSchema = z.object({
   reason: z.string().trim().min(3, 'validation.reasonRequired').max(500, 'validation.reasonTooLong'),
 });
 
+/** A calendar date as a date input sends it, and a real one (2020-99-99 and 2021-02-30 are not). */
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+function realDay(s: string): boolean {
+  const d = new Date(`${s}T00:00:00Z`);
+  return DAY.test(s) && !Number.isNaN(d.getTime()) && d.toISOString().startsWith(s);
+}
 const selectionSchema = z.object({
   course: z.string().regex(/^[a-z0-9-]{1,100}$/).optional().or(z.literal('')),
-  from: z.string().regex(DAY).optional().or(z.literal('')),
-  to: z.string().regex(DAY).optional().or(z.literal('')),
+  from: z.string().refine(realDay).optional().or(z.literal('')),
+  to: z.string().refine(realDay).optional().or(z.literal('')),
 });
 
 /** Most certificates one bulk download may hold; a larger selection is asked to narrow down. */
@@ -44,35 +48,33 @@ export function certificateRoutes(deps: Deps): Router {
   const router = Router();
 
   /** A name the fonts cannot print (possible for names from before that check) is a clear 422. */
-  function render(c: CertificateRow, t: Translate, lang: string): Buffer {
+  async function render(c: CertificateRow, lang: string): Promise<Buffer> {
     try {
-      return renderer.render(toRecord(c), t, lang);
+      return await renderer.renderAsync(toRecord(c), lang);
     } catch (err) {
-      if (err instanceof CertificateInputError) throw new HttpError(422, 'unprintable_name');
+      if (err instanceof CertificateInputError) throw unprocessable('unprintable_name');
       throw err;
     }
   }
 
-  router.get('/certificates/:code.pdf', signedIn, async (req, res) => {
-    const c = await certificates.ownCertificate(String(req.params.code), req.user!.id);
-    const pdf = render(c, req.t, res.locals.lang);
+  router.get('/certificates/:code.pdf', requires('certificate:download'), async (req, res) => {
+    const c = await certificates.byCode(String(req.params.code));
+    authorize(canCertificate(req.user!, 'download', c));
+    const pdf = await render(c, res.locals.lang);
     res.set('Content-Type', 'application/pdf');
     res.set('Content-Disposition', `attachment; filename="certificate-${c.code}.pdf"`);
     res.set('Cache-Control', 'private, no-store');
     res.send(pdf);
   });
 
-  router.get('/transcript', signedIn, async (req, res) => {
+  router.get('/transcript', requires('certificate:download'), async (req, res) => {
     const history = await certificates.listForUser(req.user!.id);
     res.page('certificates/transcript', { title: res.locals.t('transcript.title'), history, formatCode });
   });
 
-  router.get('/transcript.pdf', signedIn, async (req, res) => {
+  router.get('/transcript.pdf', requires('certificate:download'), async (req, res) => {
     const history = (await certificates.listForUser(req.user!.id)).filter((c) => c.status !== 'superseded');
-    const pdf = await renderTranscriptPdf(deps.fonts, {
-      holderName: req.user!.displayName, generatedAt: deps.clock.now(), certificates: history,
-      organizationName: deps.organizationName, baseUrl: deps.baseUrl,
-    }, req.t, res.locals.lang);
+    const pdf = await renderer.transcriptAsync({ holderName: req.user!.displayName, generatedAt: deps.clock.now(), certificates: history }, res.locals.lang);
     res.set('Content-Type', 'application/pdf');
     res.set('Content-Disposition', 'attachment; filename="transcript.pdf"');
     res.set('Cache-Control', 'private, no-store');
@@ -120,30 +122,32 @@ export function certificateRoutes(deps: Deps): Router {
     };
   }
 
-  router.get('/admin/certificates', hasRole('admin'), async (req, res) => {
+  router.get('/admin/certificates', requires('certificate:search'), async (req, res) => {
     const { values, filter } = selection(req.query);
     const found = await certificates.search({ ...filter, limit: 200 });
     const query = new URLSearchParams(values).toString();
     res.page('admin/certificates', {
       title: res.locals.t('adminCertificates.title'), values, found, query, formatCode, errors: {}, reasons: {},
-      revoked: typeof req.query.revoked === 'string' ? req.query.revoked : null,
+      // Only a well-formed code is named in the notice; anything else in the address is ignored.
+      revoked: typeof req.query.revoked === 'string' && parseCode(req.query.revoked).ok ? req.query.revoked : null,
     });
   });
 
-  router.get('/admin/certificates.zip', hasRole('admin'), async (req, res) => {
+  router.get('/admin/certificates.zip', requires('certificate:search'), async (req, res) => {
     const { filter } = selection(req.query);
     const found = (await certificates.search({ ...filter, limit: MAX_ZIP_CERTIFICATES + 1 })).filter((c) => c.status !== 'superseded');
-    if (found.length > MAX_ZIP_CERTIFICATES) throw badRequest(`more than ${MAX_ZIP_CERTIFICATES} certificates`);
+    if (found.length > MAX_ZIP_CERTIFICATES) throw badRequest('too_many_certificates', { key: 'errors.too_many_certificates.withMax', params: { max: MAX_ZIP_CERTIFICATES } });
     const files: Record<string, Uint8Array> = {};
     const skipped: string[] = [];
-    for (const c of found) {
-      try {
-        files[`${c.courseSlug}/${formatCode(c.code)}.pdf`] = render(c, req.t, res.locals.lang);
-      } catch (err) {
-        if (!(err instanceof HttpError)) throw err;
-        skipped.push(`${formatCode(c.code)}\t${c.courseSlug}`);
-      }
-    }
+    let failure: Error | null = null;
+    await renderer.renderEach(found.map(toRecord), res.locals.lang, (i, result) => {
+      const c = found[i]!;
+      if ('pdf' in result) files[`${c.courseSlug}/${formatCode(c.code)}.pdf`] = result.pdf;
+      // A name no font prints (from before that check) leaves that one out and says so.
+      else if (result.error instanceof CertificateInputError) skipped.push(`${formatCode(c.code)}\t${c.courseSlug}`);
+      else failure ??= result.error;
+    });
+    if (failure) throw failure;
     if (skipped.length) files['not-included.txt'] = Buffer.from(`${req.t('adminCertificates.notIncluded')}\n${skipped.join('\n')}\n`);
     // PDFs are already compressed: store them as they are.
     const zip = zipSync(files, { level: 0, mtime: new Date('2000-01-01T00:00:00Z') });
@@ -153,8 +157,9 @@ export function certificateRoutes(deps: Deps): Router {
     res.send(Buffer.from(zip));
   });
 
-  router.post('/admin/certificates/:code/revoke', hasRole('admin'), async (req, res) => {
+  router.post('/admin/certificates/:code/revoke', requires('certificate:revoke'), async (req, res) => {
     const cert = await certificates.byCode(String(req.params.code));
+    authorize(canCertificate(req.user!, 'revoke', cert));
     const form = parseForm(revokeSchema, req.body);
     if (!form.ok) {
       return res.page('admin/certificates', {

@@ -1,8 +1,7 @@
 // Issuing certificates, checking them, reissuing them when a name is corrected, revoking them.
 import type { Db } from '../db/knex';
-import { isUniqueViolation } from '../db/knex';
 import type { Clock } from '../clock';
-import { notFound } from '../http/errors';
+import { HttpError, notFound } from '../http/errors';
 import { generateCode, parseCode } from './codes';
 import * as store from './store';
 import type { CertificateRow, NewCertificate } from './store';
@@ -68,7 +67,7 @@ export function createCertificateService({ db, clock }: { db: Db; clock: Clock }
         const id = await trx.transaction((sp) => store.insertCertificate(sp, { ...c, code }));
         return { id, code };
       } catch (err) {
-        if (!isUniqueViolation(err) || attempt >= 3) throw err;
+        if (!(err instanceof HttpError && err.id === 'certificate_code_taken') || attempt >= 3) throw err;
       }
     }
   }
@@ -103,6 +102,11 @@ export function createCertificateService({ db, clock }: { db: Db; clock: Clock }
       return current.filter((c) => c.holderName !== holderName).length;
     },
 
+    /** Every certificate of these users (an organization's staff), newest first, with status. */
+    async listForUsers(userIds: number[]): Promise<CertificateView[]> {
+      return (await store.listForUsers(db, userIds)).map(view);
+    },
+
     /** Public check of a code as typed: says which part is wrong, or what the record holds. */
     async verify(input: string): Promise<VerifyResult> {
       const parsed = parseCode(input);
@@ -116,14 +120,6 @@ export function createCertificateService({ db, clock }: { db: Db; clock: Clock }
           issuedAt: c.issuedAt, expiresAt: c.expiresAt, revokedAt: c.revokedAt, revokedReason: c.revokedReason, supersededAt: c.supersededAt,
         },
       };
-    },
-
-    /** The holder's own certificate; anyone else's is indistinguishable from a missing one. */
-    async ownCertificate(code: string, userId: number): Promise<CertificateRow> {
-      const parsed = parseCode(code);
-      const c = parsed.ok ? await store.findByCode(db, parsed.code) : null;
-      if (!c || c.userId !== userId) throw notFound();
-      return c;
     },
 
     async byCode(code: string): Promise<CertificateView> {

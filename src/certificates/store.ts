@@ -1,5 +1,6 @@
 // Knex queries for certificate records.
-import type { Db } from '../db/knex';
+import { isUniqueViolation, type Db } from '../db/knex';
+import { conflict } from '../http/errors';
 import { toDate, toDateOrNull, toNumber, toNumberOrNull } from '../db/values';
 
 export interface CertificateRow {
@@ -47,12 +48,18 @@ export interface NewCertificate {
   expiresAt: Date | null;
 }
 
+/** Inserts a certificate; a code already in use is a Conflict `certificate_code_taken`. */
 export async function insertCertificate(db: Db, c: NewCertificate): Promise<number> {
-  const [row] = await db('certificates').insert({
-    code: c.code, completion_id: c.completionId, user_id: c.userId, holder_name: c.holderName, course_title: c.courseTitle,
-    hours: c.hours, issued_at: c.issuedAt, expires_at: c.expiresAt,
-  }).returning('id');
-  return toNumber(typeof row === 'object' ? row.id : row);
+  try {
+    const [row] = await db('certificates').insert({
+      code: c.code, completion_id: c.completionId, user_id: c.userId, holder_name: c.holderName, course_title: c.courseTitle,
+      hours: c.hours, issued_at: c.issuedAt, expires_at: c.expiresAt,
+    }).returning('id');
+    return toNumber(typeof row === 'object' ? row.id : row);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict('certificate_code_taken');
+    throw err;
+  }
 }
 
 export async function findByCode(db: Db, code: string): Promise<CertificateRow | null> {
@@ -88,4 +95,15 @@ export async function search(db: Db, q: { courseSlug?: string; from?: Date; to?:
   if (q.from) query.where('c.issued_at', '>=', q.from);
   if (q.to) query.where('c.issued_at', '<', q.to);
   return (await query).map(toRow);
+}
+
+/** Every certificate of these users (an organization's staff), newest first, read in parts. */
+export async function listForUsers(db: Db, userIds: number[]): Promise<CertificateRow[]> {
+  const out: CertificateRow[] = [];
+  for (let i = 0; i < userIds.length; i += 900) {
+    const rows = await base(db).whereIn('c.user_id', userIds.slice(i, i + 900))
+      .orderBy([{ column: 'c.issued_at', order: 'desc' }, { column: 'c.id', order: 'desc' }]).select(COLUMNS);
+    out.push(...rows.map(toRow));
+  }
+  return out;
 }

@@ -60,7 +60,7 @@ async function usersAdd(args: string[], io: Out): Promise<number> {
     io.out(`Added ${user.role} ${user.email} (id ${user.id}).`);
     return 0;
   } catch (err) {
-    if (err instanceof HttpError && err.status === 409) {
+    if (err instanceof HttpError && err.id === 'email_taken') {
       io.err(`email: ${messageFor('validation.emailTaken')}`);
       return 1;
     }

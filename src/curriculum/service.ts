@@ -8,14 +8,16 @@ import type { Clock } from '../clock';
 import type { CompiledCourse, Problem } from './types';
 import { parseCurriculum, formatProblem, readCourseFolder, MEDIA_TYPES, type CourseFiles } from './parse';
 import * as store from './store';
+import type { CourseSource } from './store';
 import { problemAt } from './problems';
-import * as files from './authoring-store';
 import { conflict } from '../http/errors';
 
-/** How a course is published: by whom, from where, with which files (see src/curriculum/authoring-service.ts). */
+export type { CourseRow, CourseSource, FileRow, VersionRow } from './store';
+
+/** How a course is published: by whom, from where, with which files (see src/authoring/). */
 export interface PublishOptions {
   /** Who owns the course: a course is only ever published by its owner ('folder' by default). */
-  source?: files.CourseSource;
+  source?: CourseSource;
   /** Every file of the course folder, recorded with a new version so it can be downloaded exactly. */
   files?: CourseFiles;
   publishedByUserId?: number | null;
@@ -32,6 +34,16 @@ export function sha256Of(bytes: Buffer): string {
   return crypto.createHash('sha256').update(bytes).digest('hex');
 }
 
+/**
+ * Stores the bytes of a course's files in the blob store and returns each path with its hash.
+ * Takes the caller's transaction, so the rows that point at the blobs are written with them.
+ */
+export async function storeCourseFiles(db: Db, files: CourseFiles): Promise<{ path: string; sha256: string }[]> {
+  const list = [...files].map(([p, content]) => ({ path: p, content, sha256: sha256Of(content) }));
+  await store.insertBlobs(db, list.map((f) => ({ sha256: f.sha256, contentType: contentTypeOf(f.path), content: f.content })));
+  return list.map(({ path: p, sha256 }) => ({ path: p, sha256 }));
+}
+
 export function createCurriculumService({ db, clock, logger }: { db: Db; clock: Clock; logger: Logger }) {
   const versions = new Map<number, CompiledCourse>();
   let lastProblems: Problem[] = [];
@@ -44,26 +56,24 @@ export function createCurriculumService({ db, clock, logger }: { db: Db; clock: 
   async function publish(course: CompiledCourse, publishedBy: string, media: Map<string, Buffer> = new Map(), options: PublishOptions = {}): Promise<{ versionId: number; changed: boolean }> {
     const source = options.source ?? 'folder';
     return db.transaction(async (trx) => {
-      await store.insertMedia(trx, course.media.map((m) => {
+      await store.insertBlobs(trx, course.media.map((m) => {
         const content = media.get(m.sha256);
         if (!content) throw new Error(`media ${m.path} of ${course.slug} has no content`);
         return { sha256: m.sha256, contentType: m.contentType, content };
       }));
       const courseId = await store.upsertCourse(trx, course.slug, clock.now());
-      const owner = await files.courseSource(trx, courseId);
-      if (owner !== source) throw conflict(`course ${course.slug} is kept in the ${owner === 'folder' ? 'curriculum folder' : 'browser'}`);
+      const owner = await store.courseSource(trx, courseId);
+      if (owner !== source) throw conflict('course_owned_elsewhere', { key: 'errors.course_owned_elsewhere.named', params: { slug: course.slug, owner } });
       const existed = await store.findVersionId(trx, courseId, course.contentHash);
       await store.insertVersion(trx, {
         courseId, contentHash: course.contentHash, title: course.title, compiled: JSON.stringify(course), publishedBy, publishedAt: clock.now(),
       });
       const versionId = (await store.findVersionId(trx, courseId, course.contentHash))!;
       if (existed === null && (options.publishedByUserId != null || options.notes)) {
-        await files.setVersionPublisher(trx, versionId, options.publishedByUserId ?? null, options.notes ?? null);
+        await store.setVersionPublisher(trx, versionId, options.publishedByUserId ?? null, options.notes ?? null);
       }
-      if (options.files && !(await files.hasVersionFiles(trx, versionId))) {
-        const list = [...options.files].map(([p, content]) => ({ path: p, content, sha256: sha256Of(content) }));
-        await files.insertBlobs(trx, list.map((f) => ({ sha256: f.sha256, contentType: contentTypeOf(f.path), content: f.content })));
-        await files.insertVersionFiles(trx, versionId, list);
+      if (options.files && !(await store.hasVersionFiles(trx, versionId))) {
+        await store.insertVersionFiles(trx, versionId, await storeCourseFiles(trx, options.files));
       }
       const changed = (await store.setCurrentVersion(trx, courseId, versionId)) > 0;
       versions.set(versionId, course);
@@ -85,7 +95,7 @@ export function createCurriculumService({ db, clock, logger }: { db: Db; clock: 
       const published: string[] = [];
       for (const course of courses) {
         // A folder never overwrites a course made in the browser: reported, and skipped.
-        const existing = await files.findCourse(db, course.slug);
+        const existing = await store.findCourse(db, course.slug);
         if (existing?.source === 'browser') {
           problems.push(problemAt(path.join(dir, course.slug), 1, 'ownedByBrowser', { slug: course.slug }));
           continue;
@@ -105,7 +115,7 @@ export function createCurriculumService({ db, clock, logger }: { db: Db; clock: 
 
     /** A media file by content hash; immutable, so it may be cached forever. */
     media(sha256: string) {
-      return /^[0-9a-f]{64}$/.test(sha256) ? store.loadMedia(db, sha256) : Promise.resolve(null);
+      return /^[0-9a-f]{64}$/.test(sha256) ? store.loadBlob(db, sha256) : Promise.resolve(null);
     },
 
     problems(): Problem[] {
@@ -132,6 +142,52 @@ export function createCurriculumService({ db, clock, logger }: { db: Db; clock: 
         if (course) out.push({ courseId: r.courseId, versionId: r.versionId, course });
       }
       return out;
+    },
+
+    // ---- Courses, versions and stored files, for the authoring area ----
+
+    /** A course by slug (any slug; an invalid one finds nothing). */
+    findCourse(slug: string): Promise<store.CourseRow | null> {
+      return store.findCourse(db, slug);
+    },
+
+    /** Every course, published or not, by slug. */
+    listCourses(): Promise<store.CourseRow[]> {
+      return store.listCourses(db);
+    },
+
+    /** Creates a course kept in the browser, in the caller's transaction; a slug taken is a Conflict. */
+    createBrowserCourse(trx: Db, slug: string): Promise<number> {
+      return store.insertBrowserCourse(trx, slug, clock.now());
+    },
+
+    /** A course's versions, oldest first. */
+    listVersions(courseId: number): Promise<store.VersionRow[]> {
+      return store.listVersions(db, courseId);
+    },
+
+    /** How many versions each course has, by course id. */
+    versionCounts(): Promise<Map<number, number>> {
+      return store.versionCounts(db);
+    },
+
+    /** The files a version was published from (none for versions published before files were kept). */
+    versionFiles(versionId: number): Promise<store.FileRow[]> {
+      return store.versionFiles(db, versionId);
+    },
+
+    hasVersionFiles(versionId: number): Promise<boolean> {
+      return store.hasVersionFiles(db, versionId);
+    },
+
+    /** Stored file bytes by hash; a hash not stored is absent from the map. */
+    loadBlobs(shas: string[]): Promise<Map<string, Buffer>> {
+      return store.loadBlobs(db, shas);
+    },
+
+    /** Size and type of stored files by hash, without their bytes. */
+    blobInfo(shas: string[]): Promise<Map<string, { size: number; contentType: string }>> {
+      return store.blobInfo(db, shas);
     },
   };
 }

@@ -1,12 +1,95 @@
-// Knex queries for courses and their immutable published versions.
+// Knex queries for courses, their immutable published versions (with the files each was published
+// from) and the content-addressed blob store `media_files`. File bytes live there once, by sha256
+// (see the migration 20261123130000_authoring); versions and drafts hold only (path, sha256) rows.
+// This is the one store of these tables: the authoring feature reaches them through the
+// curriculum service.
 import type { Db } from '../db/knex';
-import { toNumber } from '../db/values';
+import { isUniqueViolation } from '../db/knex';
+import { toDateOrNull, toNumber, toNumberOrNull } from '../db/values';
+import { conflict } from '../http/errors';
+
+/** Who keeps a course: the curriculum folder, or the browser (the authoring area). */
+export type CourseSource = 'folder' | 'browser';
+
+export interface CourseRow {
+  id: number;
+  slug: string;
+  source: CourseSource;
+  currentVersionId: number | null;
+}
+
+export interface FileRow {
+  path: string;
+  sha256: string;
+  size: number;
+  contentType: string;
+}
+
+export interface VersionRow {
+  id: number;
+  contentHash: string;
+  title: string;
+  publishedBy: string;
+  publishedByUserId: number | null;
+  publishedAt: Date;
+  notes: string | null;
+}
+
+// ---- Courses ----
+
+function courseRow(r: Record<string, unknown>): CourseRow {
+  return {
+    id: toNumber(r.id), slug: String(r.slug), source: r.source === 'browser' ? 'browser' : 'folder',
+    currentVersionId: toNumberOrNull(r.current_version_id),
+  };
+}
 
 export async function upsertCourse(db: Db, slug: string, now: Date): Promise<number> {
   await db('courses').insert({ slug, created_at: now }).onConflict('slug').ignore();
   const row = await db('courses').where({ slug }).first('id');
   return toNumber(row.id);
 }
+
+export async function findCourse(db: Db, slug: string): Promise<CourseRow | null> {
+  const r = await db('courses').where({ slug }).first('id', 'slug', 'source', 'current_version_id');
+  return r ? courseRow(r) : null;
+}
+
+export async function listCourses(db: Db): Promise<CourseRow[]> {
+  const rows = await db('courses').orderBy('slug').select('id', 'slug', 'source', 'current_version_id');
+  return rows.map(courseRow);
+}
+
+export async function courseSource(db: Db, courseId: number): Promise<CourseSource> {
+  const r = await db('courses').where({ id: courseId }).first('source');
+  return r?.source === 'browser' ? 'browser' : 'folder';
+}
+
+/** Creates a browser course; a slug that is taken (by any course) is a Conflict. */
+export async function insertBrowserCourse(db: Db, slug: string, now: Date): Promise<number> {
+  try {
+    const [row] = await db('courses').insert({ slug, source: 'browser', created_at: now }).returning('id');
+    return toNumber(typeof row === 'object' ? row.id : row);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw conflict('slug_taken');
+    throw err;
+  }
+}
+
+export async function setCurrentVersion(db: Db, courseId: number, versionId: number): Promise<number> {
+  // Returns 1 when the pointer moved, 0 when it already pointed there.
+  return db('courses')
+    .where({ id: courseId })
+    .where((q) => q.whereNull('current_version_id').orWhereNot('current_version_id', versionId))
+    .update({ current_version_id: versionId });
+}
+
+export async function listCurrentVersions(db: Db): Promise<{ courseId: number; slug: string; versionId: number }[]> {
+  const rows = await db('courses').whereNotNull('current_version_id').orderBy('slug').select('id', 'slug', 'current_version_id');
+  return rows.map((r) => ({ courseId: toNumber(r.id), slug: String(r.slug), versionId: toNumber(r.current_version_id) }));
+}
+
+// ---- Versions ----
 
 export async function findVersionId(db: Db, courseId: number, contentHash: string): Promise<number | null> {
   const row = await db('course_versions').where({ course_id: courseId, content_hash: contentHash }).first('id');
@@ -24,32 +107,83 @@ export async function insertVersion(
     .ignore();
 }
 
-export async function setCurrentVersion(db: Db, courseId: number, versionId: number): Promise<number> {
-  // Returns 1 when the pointer moved, 0 when it already pointed there.
-  return db('courses')
-    .where({ id: courseId })
-    .where((q) => q.whereNull('current_version_id').orWhereNot('current_version_id', versionId))
-    .update({ current_version_id: versionId });
-}
-
-export async function insertMedia(db: Db, files: { sha256: string; contentType: string; content: Buffer }[]): Promise<void> {
-  for (const f of files) {
-    await db('media_files').insert({ sha256: f.sha256, content_type: f.contentType, size: f.content.length, content: f.content })
-      .onConflict('sha256').ignore();
-  }
-}
-
-export async function loadMedia(db: Db, sha256: string): Promise<{ contentType: string; content: Buffer } | null> {
-  const row = await db('media_files').where({ sha256 }).first('content_type', 'content');
-  return row ? { contentType: String(row.content_type), content: Buffer.from(row.content) } : null;
-}
-
 export async function loadCompiled(db: Db, versionId: number): Promise<string | null> {
   const row = await db('course_versions').where({ id: versionId }).first('compiled');
   return row ? String(row.compiled) : null;
 }
 
-export async function listCurrentVersions(db: Db): Promise<{ courseId: number; slug: string; versionId: number }[]> {
-  const rows = await db('courses').whereNotNull('current_version_id').orderBy('slug').select('id', 'slug', 'current_version_id');
-  return rows.map((r) => ({ courseId: toNumber(r.id), slug: String(r.slug), versionId: toNumber(r.current_version_id) }));
+export async function listVersions(db: Db, courseId: number): Promise<VersionRow[]> {
+  const rows = await db('course_versions').where({ course_id: courseId }).orderBy('id', 'asc')
+    .select('id', 'content_hash', 'title', 'published_by', 'published_by_user_id', 'published_at', 'notes');
+  return rows.map((r) => ({
+    id: toNumber(r.id), contentHash: String(r.content_hash), title: String(r.title), publishedBy: String(r.published_by),
+    publishedByUserId: toNumberOrNull(r.published_by_user_id), publishedAt: toDateOrNull(r.published_at)!,
+    notes: r.notes == null ? null : String(r.notes),
+  }));
+}
+
+export async function setVersionPublisher(db: Db, versionId: number, userId: number | null, notes: string | null): Promise<void> {
+  await db('course_versions').where({ id: versionId }).update({ published_by_user_id: userId, notes });
+}
+
+export async function versionCounts(db: Db): Promise<Map<number, number>> {
+  const rows: { course_id: unknown; n: unknown }[] = await db('course_versions').groupBy('course_id').select('course_id').count({ n: '*' });
+  return new Map(rows.map((r) => [toNumber(r.course_id), toNumber(r.n)]));
+}
+
+// ---- The files a version was published from ----
+
+export async function versionFiles(db: Db, versionId: number): Promise<FileRow[]> {
+  const rows = await db('course_version_files as f')
+    .join('media_files as m', 'm.sha256', 'f.sha256')
+    .where('f.version_id', versionId)
+    .orderBy('f.path')
+    .select('f.path', 'f.sha256', 'm.size', 'm.content_type');
+  return rows.map((r) => ({ path: String(r.path), sha256: String(r.sha256), size: toNumber(r.size), contentType: String(r.content_type) }));
+}
+
+export async function hasVersionFiles(db: Db, versionId: number): Promise<boolean> {
+  return Boolean(await db('course_version_files').where({ version_id: versionId }).first('path'));
+}
+
+export async function insertVersionFiles(db: Db, versionId: number, files: { path: string; sha256: string }[]): Promise<void> {
+  for (const f of files) {
+    await db('course_version_files').insert({ version_id: versionId, path: f.path, sha256: f.sha256 }).onConflict(['version_id', 'path']).ignore();
+  }
+}
+
+// ---- Blobs: file bytes by content hash ----
+
+/** Stores file bytes by content hash; a hash already stored is left as it is. The one writer of `media_files`. */
+export async function insertBlobs(db: Db, blobs: { sha256: string; contentType: string; content: Buffer }[]): Promise<void> {
+  for (const b of blobs) {
+    await db('media_files').insert({ sha256: b.sha256, content_type: b.contentType, size: b.content.length, content: b.content })
+      .onConflict('sha256').ignore();
+  }
+}
+
+export async function loadBlob(db: Db, sha256: string): Promise<{ contentType: string; content: Buffer } | null> {
+  const row = await db('media_files').where({ sha256 }).first('content_type', 'content');
+  return row ? { contentType: String(row.content_type), content: Buffer.from(row.content) } : null;
+}
+
+export async function loadBlobs(db: Db, shas: string[]): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  // A few at a time: media files may be large.
+  for (let i = 0; i < shas.length; i += 20) {
+    const rows = await db('media_files').whereIn('sha256', shas.slice(i, i + 20)).select('sha256', 'content');
+    for (const r of rows) out.set(String(r.sha256), Buffer.from(r.content));
+  }
+  return out;
+}
+
+/** Size and type of stored blobs, without their bytes. */
+export async function blobInfo(db: Db, shas: string[]): Promise<Map<string, { size: number; contentType: string }>> {
+  const out = new Map<string, { size: number; contentType: string }>();
+  // Chunked below SQLite's limit of bound variables, whatever the number of files.
+  for (let i = 0; i < shas.length; i += 500) {
+    const rows = await db('media_files').whereIn('sha256', shas.slice(i, i + 500)).select('sha256', 'size', 'content_type');
+    for (const r of rows) out.set(String(r.sha256), { size: toNumber(r.size), contentType: String(r.content_type) });
+  }
+  return out;
 }

@@ -30,6 +30,8 @@ function knexLog(logger: DbOptions['logger']) {
 interface SqliteStatement {
   readonly busy: boolean;
   safeIntegers(on?: boolean): unknown;
+  get(bindings: readonly unknown[]): unknown;
+  run(bindings: readonly unknown[]): { changes: number };
 }
 interface SqliteConnection {
   pragma(s: string): unknown;
@@ -101,6 +103,58 @@ export function createDb(options: DbOptions): Db {
   });
 }
 
+/** True when this knex instance talks to SQLite (better-sqlite3). */
+export function isSqlite(db: Db): boolean {
+  return db.client.config.client === 'better-sqlite3';
+}
+
+/**
+ * Runs one SQL statement on the pool's SQLite connection without knex's query builder and runner,
+ * which cost 30 to 45 us a statement on a signed-in page, for the few statements of every request.
+ * The connection is taken and given back through knex's pool, so the statement never runs inside
+ * someone else's open transaction, and its statement is prepared once (cacheStatements). It is
+ * announced as knex's own 'query' event, so whatever counts or logs statements still sees it.
+ * SQLite only: the caller keeps a knex query for PostgreSQL, and a test runs both. Bindings are
+ * given to better-sqlite3 as they are (strings and numbers; knex would turn a Date into a number).
+ */
+async function onPooledSqlite<T>(db: Db, sql: string, bindings: readonly unknown[], method: string,
+  use: (statement: SqliteStatement) => T): Promise<T> {
+  const conn = (await db.client.acquireConnection()) as SqliteConnection & { __knexUid?: string };
+  try {
+    db.client.emit('query', { __knexUid: conn.__knexUid, method, sql, bindings });
+    return use(conn.prepare(sql));
+  } finally {
+    db.client.releaseConnection(conn);
+  }
+}
+
+/**
+ * knex's own SQL and bindings for a query built once with marker values standing for its inputs:
+ * `bind(a, b)` gives the bindings with each marker replaced by the value in the same place. So a
+ * statement run by sqliteFirst/sqliteRun is exactly the one knex would have sent.
+ */
+export interface SqlTemplate {
+  sql: string;
+  bind(...values: unknown[]): unknown[];
+}
+
+export function sqlTemplate(query: Knex.QueryBuilder, markers: readonly string[]): SqlTemplate {
+  const { sql, bindings } = query.toSQL().toNative();
+  const places = bindings.map((b) => (typeof b === 'string' ? markers.indexOf(b) : -1));
+  if (markers.some((_, i) => !places.includes(i))) throw new Error(`a marker is missing from ${sql}`);
+  return { sql, bind: (...values) => bindings.map((b, i) => (places[i] >= 0 ? values[places[i]] : b)) };
+}
+
+/** The first row a SQLite select returns, or undefined (see onPooledSqlite). */
+export function sqliteFirst(db: Db, sql: string, bindings: readonly unknown[]): Promise<Record<string, unknown> | undefined> {
+  return onPooledSqlite(db, sql, bindings, 'first', (st) => st.get(bindings) as Record<string, unknown> | undefined);
+}
+
+/** Runs a SQLite insert, update or delete; resolves to the number of rows changed (see onPooledSqlite). */
+export function sqliteRun(db: Db, sql: string, bindings: readonly unknown[]): Promise<number> {
+  return onPooledSqlite(db, sql, bindings, 'run', (st) => st.run(bindings).changes);
+}
+
 /** Unique-constraint violation on either dialect, recognised by code, never by message text. */
 export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: string } | null)?.code;
@@ -115,4 +169,35 @@ export async function ping(db: Db): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** What a read-only SQLite connection offers for streaming: a statement's iterator, and closing. */
+export interface ReadOnlySqlite {
+  prepare(sql: string): { raw(on: boolean): { iterate(...bindings: unknown[]): IterableIterator<unknown[]> } };
+  close(): void;
+}
+
+/** The SQLite file this knex instance uses; null on PostgreSQL or for an in-memory database. */
+export function sqliteFileOf(db: Db): string | null {
+  if (db.client.config.client !== 'better-sqlite3') return null;
+  const file = (db.client.config.connection as { filename?: string } | undefined)?.filename;
+  return file && file !== ':memory:' ? file : null;
+}
+
+/**
+ * A connection of its own, read-only, to the same SQLite file: for reading many rows with
+ * better-sqlite3's `iterate()`, one at a time (knex's `.stream()` on SQLite loads every row before
+ * the first is given). It reads a snapshot of what was committed when its statement started, and
+ * never blocks the pool's one connection. Null when there is no file to open (PostgreSQL, or an
+ * in-memory database, which no other connection can see). The caller closes it.
+ */
+export function openReadOnlySqlite(db: Db): ReadOnlySqlite | null {
+  const file = sqliteFileOf(db);
+  if (!file) return null;
+  // better-sqlite3 ships no types; this file describes the little it uses.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Database = require('better-sqlite3') as new (file: string, o: { readonly: boolean; fileMustExist: boolean }) => ReadOnlySqlite & SqliteConnection;
+  const conn = new Database(file, { readonly: true, fileMustExist: true });
+  conn.pragma('busy_timeout = 5000');
+  return conn;
 }

@@ -24,6 +24,9 @@ export const csrfProtection: RequestHandler = (req, res, next) => {
     return req.session.csrfToken;
   };
   if (SAFE_METHODS.has(req.method)) return next();
+  // The reporting API is authenticated by a bearer token, which a browser never attaches by itself,
+  // so there is no ambient authority to forge; a cookie alone never passes its guard (requiresToken).
+  if (req.path.startsWith('/api/') && /^Bearer\s/i.test(req.get('authorization') ?? '')) return next();
   // A multipart upload's body is read by its route, after this check: its form carries the token
   // in the action's query string instead (`?_csrf=`; pages send no Referer and logs drop queries).
   const inQuery = req.is('multipart/form-data') && typeof req.query._csrf === 'string' ? req.query._csrf : undefined;

@@ -1,41 +1,78 @@
-// Role guards. Every route names who may reach it as its first handler: `publicAccess`,
-// `signedIn` or `hasRole(...)`. A test walks the router and fails on a route without one.
+// Route guards. Every route names who may reach it as its first handler: `publicAccess`, or
+// `requires(capability)`. A test walks the router and fails on a route with neither or with an
+// unknown capability, and the same walk renders docs/access.md.
 import type { Request, RequestHandler } from 'express';
-import type { Role } from '../accounts/types';
-import { forbidden, HttpError } from './errors';
+import { API_TOKEN_CAPABILITIES, isCapability, type CapabilityName } from '../access/capabilities';
+import { holds } from '../access/holds';
+import { HttpError, forbidden, unauthenticated } from './errors';
 
-export type AccessHandler = RequestHandler & { access: string };
-
-function tag(handler: RequestHandler, access: string): AccessHandler {
-  return Object.assign(handler, { access });
-}
+/**
+ * What a guard declares, read by the router walk (src/access/route-table.ts). `via: 'api-token'`:
+ * the caller is an organization's API token (a bearer token), never a signed-in session.
+ */
+export type Access = { public: true } | { capability: CapabilityName; via?: 'api-token' };
+export type AccessHandler = RequestHandler & { access: Access };
 
 /** Only local paths: a `next` parameter must never send someone to another site. */
 export function safeLocalPath(value: unknown, fallback = '/dashboard'): string {
   return typeof value === 'string' && /^\/(?![/\\])/.test(value) ? value : fallback;
 }
 
-function askToSignIn(req: Request): HttpError | string {
-  if (req.method === 'GET' && req.accepts(['html', 'json']) === 'html') {
-    return `/login?next=${encodeURIComponent(req.originalUrl)}`;
-  }
-  return new HttpError(401, 'unauthenticated');
+/** A page asks a visitor to sign in and come back; anything else is answered 401. */
+function askToSignIn(req: Request): string | null {
+  if (req.method === 'GET' && req.accepts(['html', 'json']) === 'html') return `/login?next=${encodeURIComponent(req.originalUrl)}`;
+  return null;
 }
 
-export const publicAccess: AccessHandler = tag((_req, _res, next) => next(), 'public');
+export const publicAccess: AccessHandler = Object.assign<RequestHandler, { access: Access }>((_req, _res, next) => next(), { access: { public: true } });
 
-export const signedIn: AccessHandler = tag((req, res, next) => {
-  if (req.user) return next();
-  const answer = askToSignIn(req);
-  return typeof answer === 'string' ? res.redirect(303, answer) : next(answer);
-}, 'signed-in');
-
-export function hasRole(...roles: Role[]): AccessHandler {
-  return tag((req, res, next) => {
+/**
+ * The route needs the capability somewhere (any scope). The feature's policy then checks it
+ * against the record the route loads: a manager of one organization passes this guard and is
+ * refused another organization's report by the policy.
+ */
+export function requires(capability: CapabilityName): AccessHandler {
+  if (!isCapability(capability)) throw new Error(`unknown capability ${String(capability)}`);
+  const guard: RequestHandler = (req, res, next) => {
     if (!req.user) {
-      const answer = askToSignIn(req);
-      return typeof answer === 'string' ? res.redirect(303, answer) : next(answer);
+      const signIn = askToSignIn(req);
+      return signIn ? res.redirect(303, signIn) : next(unauthenticated());
     }
-    return roles.includes(req.user.role) ? next() : next(forbidden());
-  }, `role:${roles.join(',')}`);
+    return holds(req.user, capability) ? next() : next(forbidden());
+  };
+  return Object.assign(guard, { access: { capability } as Access });
+}
+
+/** Who an API request speaks for: one organization, through one of its tokens (set by src/api/authenticate.ts). */
+export interface TokenPrincipal {
+  tokenId: number;
+  organizationId: number;
+}
+
+/** Why a request has no token principal: none sent, not a token's shape, no such token, or revoked. */
+export type TokenFailure = 'missing' | 'malformed' | 'unknown' | 'revoked';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    apiToken?: TokenPrincipal;
+    apiTokenFailure?: TokenFailure;
+  }
+}
+
+/**
+ * The route is for an organization's API token holding the capability (for its own organization:
+ * the route reads only `req.apiToken.organizationId`'s records). A session cookie never passes
+ * this guard, whoever is signed in: `req.user` is not consulted.
+ */
+export function requiresToken(capability: CapabilityName): AccessHandler {
+  if (!isCapability(capability)) throw new Error(`unknown capability ${String(capability)}`);
+  if (!(API_TOKEN_CAPABILITIES as readonly CapabilityName[]).includes(capability)) throw new Error(`API tokens are not given ${capability}`);
+  const guard: RequestHandler = (req, res, next) => {
+    if (req.apiToken) return next();
+    const failure = req.apiTokenFailure ?? 'missing';
+    // RFC 6750: say how to authenticate, and whether the token sent was the problem.
+    res.set('WWW-Authenticate', failure === 'missing' ? 'Bearer realm="bridgework"' : 'Bearer realm="bridgework", error="invalid_token"');
+    next(new HttpError(401, failure === 'missing' ? 'unauthenticated' : 'invalid_token', { key: `api.auth.${failure}` }));
+  };
+  return Object.assign(guard, { access: { capability, via: 'api-token' } as Access });
 }

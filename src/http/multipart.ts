@@ -20,7 +20,7 @@ export function readUpload(req: Request, { maxFileBytes, fileField }: { maxFileB
     try {
       bb = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 1, fileSize: maxFileBytes, fields: 10, fieldSize: 4096, parts: 12 } });
     } catch {
-      reject(badRequest('not a multipart form'));
+      reject(badRequest());
       return;
     }
     const fields: Record<string, string> = {};
@@ -31,6 +31,9 @@ export function readUpload(req: Request, { maxFileBytes, fileField }: { maxFileB
       if (name !== '_csrf') fields[name] = value;
     });
     bb.on('file', (name, stream, info) => {
+      // A body that ends inside a file part ("Unexpected end of form") errors the part's stream as
+      // well as busboy: unheard, that error would stop the process. busboy's own error answers 400.
+      stream.on('error', () => { failed = true; });
       if (name !== fileField) {
         stream.resume();
         return;
@@ -54,7 +57,7 @@ export function readUpload(req: Request, { maxFileBytes, fileField }: { maxFileB
       failed = true;
       req.unpipe(bb);
       req.resume();
-      reject(badRequest('malformed multipart form'));
+      reject(badRequest());
     });
     bb.on('close', () => {
       if (!failed) resolve({ fields, file, tooLarge });

@@ -3,12 +3,16 @@
 // back at most once per touch interval rather than on every request.
 import session from 'express-session';
 import type { Request } from 'express';
-import type { Db } from '../db/knex';
+import { isSqlite, sqliteRun, sqlTemplate, type Db, type SqlTemplate } from '../db/knex';
 import type { Clock } from '../clock';
-import { toNumber } from '../db/values';
+import { findSessionWithUser } from '../accounts/store';
 import type { SessionUser } from '../accounts/types';
 
 export const SESSION_COOKIE = 'bw.sid';
+
+// Stand-ins for the values while knex builds the touch statement once.
+const SID = '\u0000sid';
+const EXPIRES_AT = '\u0000expires_at';
 
 const LOADED_USER = Symbol('loadedUser');
 type StoredSession = session.SessionData & { [LOADED_USER]?: SessionUser | null };
@@ -23,6 +27,7 @@ declare module 'express-serve-static-core' {
 export class KnexSessionStore extends session.Store {
   /** Expiry last written per session id: lets touch() skip writes that would change little. */
   private readonly writtenExpiry = new Map<string, number>();
+  private touchSql?: SqlTemplate;
 
   constructor(
     private readonly db: Db,
@@ -33,19 +38,13 @@ export class KnexSessionStore extends session.Store {
   }
 
   override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
-    this.db('sessions as s')
-      .leftJoin('users as u', 'u.id', 's.user_id')
-      .where('s.sid', sid)
-      .first('s.data', 's.expires_at', 'u.id as user_id', 'u.email', 'u.display_name', 'u.role', 'u.locale')
+    findSessionWithUser(this.db, sid)
       .then((row) => {
         if (!row) return callback(null, null);
-        const expiresAt = toNumber(row.expires_at);
-        if (expiresAt <= this.clock.now().getTime()) return callback(null, null);
-        this.remember(sid, expiresAt);
+        if (row.expiresAt <= this.clock.now().getTime()) return callback(null, null);
+        this.remember(sid, row.expiresAt);
         const data = JSON.parse(row.data) as StoredSession;
-        data[LOADED_USER] = row.user_id == null ? null : {
-          id: toNumber(row.user_id), email: row.email, displayName: row.display_name, role: row.role, locale: row.locale,
-        };
+        data[LOADED_USER] = row.user;
         callback(null, data);
       }, callback);
   }
@@ -72,7 +71,7 @@ export class KnexSessionStore extends session.Store {
       callback?.();
       return;
     }
-    this.db('sessions').where({ sid }).update({ expires_at: expiresAt })
+    this.writeExpiry(sid, expiresAt)
       .then(() => { this.remember(sid, expiresAt); callback?.(); }, () => callback?.());
   }
 
@@ -84,6 +83,13 @@ export class KnexSessionStore extends session.Store {
   /** Deletes expired sessions; called periodically by the server. */
   async prune(): Promise<number> {
     return this.db('sessions').where('expires_at', '<=', this.clock.now().getTime()).delete();
+  }
+
+  /** On SQLite, knex's own statement prepared once (the one write a signed-in page may make). */
+  private writeExpiry(sid: string, expiresAt: number): Promise<unknown> {
+    if (!isSqlite(this.db)) return this.db('sessions').where({ sid }).update({ expires_at: expiresAt });
+    this.touchSql ??= sqlTemplate(this.db('sessions').where({ sid: SID }).update({ expires_at: EXPIRES_AT }), [EXPIRES_AT, SID]);
+    return sqliteRun(this.db, this.touchSql.sql, this.touchSql.bind(expiresAt, sid));
   }
 
   private expiryOf(sess: session.SessionData): number {

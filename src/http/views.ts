@@ -1,6 +1,8 @@
 // Page rendering: a view renders into the layout in two template calls, with no include(), since
 // EJS touches the file system on every include even with its cache on.
 import { VIEWS_DIR } from '../paths';
+import { navigationFor } from './navigation';
+import type { Translate } from '../i18n-compiled';
 import type {} from 'i18next-http-middleware';
 import type { Express, Request, Response, NextFunction } from 'express';
 
@@ -17,40 +19,72 @@ export function configureViews(app: Express, cache: boolean): void {
   app.set('view cache', cache);
 }
 
-const formatters = new Map<string, { dateFormat: Intl.DateTimeFormat; numberFormat: Intl.NumberFormat }>();
+/** What views use of a language: its translate function, formatters and the helpers built on them. */
+interface LanguageLocals {
+  lang: string;
+  t: Translate;
+  /** A curriculum problem in the reader's language (its English `message` is for the terminal). */
+  problemText(p: { key?: string; params?: Record<string, unknown>; message: string }): string;
+  errorText(e: string | { key: string; params: Record<string, unknown> }): string;
+  formatDate(d: Date): string;
+  formatNumber(n: number): string;
+}
 
-/** Intl formatters are costly to build: one pair per language, built on first use. */
-function formattersFor(lang: string) {
-  let f = formatters.get(lang);
-  if (!f) {
-    f = { dateFormat: new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' }), numberFormat: new Intl.NumberFormat(lang) };
-    formatters.set(lang, f);
+/**
+ * Built once per translate function (one per language), so a request makes no closures: Intl
+ * formatters are costly to build, and the helpers are the same for every reader of a language.
+ */
+const byTranslate = new WeakMap<Translate, LanguageLocals>();
+
+function languageLocals(t: Translate, lang: string): LanguageLocals {
+  let l = byTranslate.get(t);
+  if (!l || l.lang !== lang) {
+    const dateFormat = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'UTC' });
+    const numberFormat = new Intl.NumberFormat(lang);
+    l = {
+      lang,
+      t,
+      problemText: (p) => (p.key ? t(`problems.${p.key}`, p.params) : p.message),
+      errorText: (e) => (typeof e === 'string' ? t(e) : t(e.key, e.params)),
+      formatDate: (d) => dateFormat.format(d),
+      formatNumber: (n) => numberFormat.format(n),
+    };
+    byTranslate.set(t, l);
   }
-  return f;
+  return l;
+}
+
+/** res.page: the view, then the layout around it; a failure goes to the error handlers. */
+function renderPage(this: Response, view: string, model: Record<string, unknown> = {}, status = 200): void {
+  sendPage(this, view, model, status);
+}
+
+function sendPage(res: Response, view: string, model: Record<string, unknown>, status: number): void {
+  res.status(status);
+  res.render(view, model, (err, body) => {
+    if (err) return res.req.next!(err);
+    res.render('layout', { ...model, body }, (layoutErr, html) => {
+      if (layoutErr) return res.req.next!(layoutErr);
+      res.send(html);
+    });
+  });
 }
 
 /** Locals every view may use: the translation function, language, formatters and the user. */
 export function viewLocals(req: Request, res: Response, next: NextFunction): void {
-  const lang = req.language || 'en';
-  const { dateFormat, numberFormat } = formattersFor(lang);
-  res.locals.t = req.t;
-  // A curriculum problem in the reader's language (its English `message` is for the terminal).
-  res.locals.problemText = (p: { key?: string; params?: Record<string, unknown>; message: string }) => (p.key ? req.t(`problems.${p.key}`, p.params) : p.message);
-  res.locals.errorText = (e: string | { key: string; params: Record<string, unknown> }) => (typeof e === 'string' ? req.t(e) : req.t(e.key, e.params));
-  res.locals.lang = lang;
-  res.locals.formatDate = (d: Date) => dateFormat.format(d);
-  res.locals.formatNumber = (n: number) => numberFormat.format(n);
-  res.locals.user = req.user ?? null;
-  res.locals.currentPath = req.path;
-  res.page = (view, model = {}, status = 200) => {
-    res.status(status);
-    res.render(view, model, (err, body) => {
-      if (err) return next(err);
-      res.render('layout', { ...model, body }, (layoutErr, html) => {
-        if (layoutErr) return next(layoutErr);
-        res.send(html);
-      });
-    });
-  };
+  const l = languageLocals(req.t as unknown as Translate, req.language || 'en');
+  const locals = res.locals;
+  locals.t = l.t;
+  locals.problemText = l.problemText;
+  locals.errorText = l.errorText;
+  locals.lang = l.lang;
+  locals.formatDate = l.formatDate;
+  locals.formatNumber = l.formatNumber;
+  locals.user = req.user ?? null;
+  locals.currentPath = req.path;
+  // The layout's links, from the user's capabilities: views never test roles.
+  res.locals.nav = navigationFor(req.user ?? null, req.path);
+  // Set here, not on every response: the error handler renders a page only once this has run.
+  res.page = renderPage;
   next();
 }

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readCourseZip, writeCourseZip, ZipError, type ZipLimits } from '../../src/curriculum/zip';
+import { readCourseZip, writeCourseZip, ZipError, type ZipLimits } from '../../src/authoring/zip';
 import { buildZip } from '../support/zip';
 
 const limits: ZipLimits = { maxZipBytes: 1024 * 1024, maxEntries: 20, maxTotalBytes: 200 * 1024, maxFileBytes: 100 * 1024, maxTextBytes: 10 * 1024 };
@@ -14,7 +14,7 @@ function refusal(buf: Buffer, l: ZipLimits = limits): { status: number; key: str
   try {
     readCourseZip(buf, l);
   } catch (err) {
-    if (err instanceof ZipError) return { status: err.status, key: err.key };
+    if (err instanceof ZipError) return { status: err.status, key: String(err.detail?.key).replace('author.zip.', '') };
     throw err;
   }
   throw new Error('the zip was accepted');

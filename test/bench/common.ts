@@ -14,7 +14,7 @@ export interface ServerSetup {
   floor?: {
     slug: string;
     moduleKey: string;
-    user: { id: number; email: string; displayName: string; role: 'learner'; locale: string };
+    user: { id: number; email: string; displayName: string; role: 'learner'; locale: string; membership: null };
     csrfToken: string;
   };
 }

@@ -17,7 +17,8 @@ const send = (m: ChildMessage) => process.send?.(m);
 
 async function main(): Promise<void> {
   const config = benchConfig(setup);
-  const logger = pino({ level: 'silent' });
+  // Silent unless BENCH_LOG_LEVEL is set; then each line is written, to /dev/null, as production writes to stdout.
+  const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }, pino.destination('/dev/null'));
   let db: Db | null = null;
   let stats: AppStats | null = null;
   let handler: http.RequestListener;

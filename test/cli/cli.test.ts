@@ -3,21 +3,21 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FIXTURE_CURRICULUM } from '../support/app';
+import { FIXTURE_CURRICULUM } from '../support/paths';
 import { createDb } from '../../src/db/knex';
+import { requireBuilt } from '../support/built';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'bridgework.js');
-const built = fs.existsSync(path.join(ROOT, 'dist', 'src', 'cli', 'index.js'));
+const COMPILED_CLI = path.join(ROOT, 'dist', 'src', 'cli', 'index.js');
 
 function run(args: string[], input = '', env: NodeJS.ProcessEnv = {}) {
   return spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { ...process.env, ...env }, cwd: ROOT });
 }
 
-// `npm test` builds first; running jest alone on a fresh clone skips these with a clear reason.
-const maybe = built ? describe : describe.skip;
+requireBuilt(COMPILED_CLI);
 
-maybe('bridgework CLI (compiled)', () => {
+describe('bridgework CLI (compiled)', () => {
   test('curriculum check exits 0 on a valid tree', () => {
     const r = run(['curriculum', 'check', FIXTURE_CURRICULUM]);
     expect(r.status).toBe(0);
@@ -63,9 +63,9 @@ maybe('bridgework CLI (compiled)', () => {
 });
 
 test('users add stores the account in the data directory database', async () => {
-  if (!built) return;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-cli-db-'));
-  run(['users', 'add', '--email', 'x@example.org', '--name', 'Trainer Person', '--role', 'trainer'], 'another long password\n', { DATA_DIR: dataDir, DATABASE_URL: '' });
+  const added = run(['users', 'add', '--email', 'x@example.org', '--name', 'Trainer Person', '--role', 'trainer'], 'another long password\n', { DATA_DIR: dataDir, DATABASE_URL: '' });
+  expect(added.status).toBe(0);
   const db = createDb({ databaseUrl: null, sqliteFile: path.join(dataDir, 'bridgework.sqlite') });
   const row = await db('users').where({ email: 'x@example.org' }).first();
   await db.destroy();

@@ -9,9 +9,10 @@ import pino from 'pino';
 import request from 'supertest';
 import { unzipSync } from 'fflate';
 import { createApp } from '../../src/app';
-import { createAuthoringService } from '../../src/curriculum/authoring-service';
+import { createAuthoringService } from '../../src/authoring/service';
 import { createTestApp, createUser, csrfFrom, FIXTURE_CURRICULUM, registerLearner, type TestApp } from '../support/app';
 import { buildZip } from '../support/zip';
+import { answer } from '../support/assessment';
 
 let t: TestApp;
 beforeAll(async () => { t = await createTestApp(); });
@@ -205,7 +206,7 @@ test('a trainer makes, previews and publishes a course in the browser, and a lea
   expect(page.text).not.toContain('correct answer');
   expect(page.text).not.toContain('Right: they know what they need.');
   expect(page.text).not.toContain('Preview:');
-  const answered = await learner.agent.post('/courses/safer-streets/modules/introduction/checks/introduction--route-check').type('form').send({ _csrf: lcsrf, option: '1' }).expect(200);
+  const answered = await answer(learner.agent, lcsrf, '/courses/safer-streets/modules/introduction', 'introduction--route-check', ['The person being supported.']);
   expect(answered.text).toContain('That is right.');
   expect(answered.text).toContain('Right: they know what they need.');
   const img = /<img src="([^"]+)"/.exec(page.text)![1];

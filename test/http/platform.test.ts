@@ -4,6 +4,13 @@ import pino from 'pino';
 import { createApp } from '../../src/app';
 import { createTestApp, type TestApp } from '../support/app';
 import { createDb } from '../../src/db/knex';
+import fs from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+import { routeTable } from '../../src/access/route-table';
+import { renderAccessDoc } from '../../src/access/access-doc';
+import { isCapability, type CapabilityName } from '../../src/access/capabilities';
+import { publicAccess, requires } from '../../src/http/guards';
 
 let t: TestApp;
 beforeAll(async () => { t = await createTestApp(); });
@@ -50,21 +57,26 @@ test('an oversized form is a 413 page, malformed JSON a 400', async () => {
   expect(bad.text).not.toMatch(/SyntaxError|at .*\.js:\d+/);
 });
 
-test('every route names its access policy as its first handler', () => {
-  type Layer = { route?: { path: string; stack: { handle: { access?: string } }[] }; handle: { stack?: Layer[] } };
-  const missing: string[] = [];
-  let routes = 0;
-  const walk = (stack: Layer[]) => {
-    for (const layer of stack) {
-      if (layer.route) {
-        routes++;
-        if (!layer.route.stack[0]?.handle.access) missing.push(layer.route.path);
-      } else if (layer.handle.stack) {
-        walk(layer.handle.stack);
-      }
-    }
-  };
-  walk((t.app as unknown as { router: { stack: Layer[] } }).router.stack);
-  expect(routes).toBeGreaterThan(10);
-  expect(missing).toEqual([]);
+test('every route declares public access or a known capability as its first handler', () => {
+  const routes = routeTable(t.app);
+  expect(routes.length).toBeGreaterThan(30);
+  const undeclared = routes.filter((r) => !r.access).map((r) => `${r.method} ${r.path}`);
+  expect(undeclared).toEqual([]);
+  const unknown = routes.filter((r) => r.access && 'capability' in r.access && !isCapability(r.access.capability)).map((r) => `${r.method} ${r.path}`);
+  expect(unknown).toEqual([]);
+});
+
+test('the route walk sees a route that declares nothing, and requires() refuses an unknown capability', () => {
+  const app = express();
+  const router = express.Router();
+  router.get('/declared', publicAccess, (_req, res) => { res.end(); });
+  router.get('/undeclared', (_req, res) => { res.end(); });
+  app.use(router);
+  expect(routeTable(app).filter((r) => !r.access).map((r) => r.path)).toEqual(['/undeclared']);
+  expect(() => requires('course:fly' as CapabilityName)).toThrow(/unknown capability/);
+});
+
+test('docs/access.md is the current route table (run `npm run docs:access` to update it)', async () => {
+  const committed = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'access.md'), 'utf8');
+  expect(committed).toBe(renderAccessDoc(routeTable(t.app)));
 });

@@ -7,13 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../../src/db/knex';
+import { requireBuilt } from '../support/built';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DEV = path.join(ROOT, 'dist', 'src', 'dev.js');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'curriculum');
 // The compiled entry is what `npm run dev` runs; `npm run build` makes it.
-const maybe = fs.existsSync(DEV) ? test : test.skip;
-if (!fs.existsSync(DEV)) console.warn(`skipping dev.test.ts: ${DEV} is missing (run npm run build)`);
+requireBuilt(DEV);
 
 /** Waits until `check` returns something truthy, polling every 50 ms, for at most `ms`. */
 async function waitFor<T>(what: string, check: () => T | null | false | Promise<T | null | false>, ms = 10000, detail = () => ''): Promise<T> {
@@ -50,7 +50,7 @@ function client(base: string) {
 
 const csrf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
 
-maybe('npm run dev republishes on save, reports problems in the terminal and the browser, and stops on SIGTERM', async () => {
+test('npm run dev republishes on save, reports problems in the terminal and the browser, and stops on SIGTERM', async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-dev-'));
   const curriculumDir = path.join(tmp, 'curriculum');
   const dataDir = path.join(tmp, 'data');

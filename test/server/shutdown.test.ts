@@ -5,10 +5,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { requireBuilt } from '../support/built';
 
 const ROOT = path.join(__dirname, '..', '..');
 const SERVER = path.join(ROOT, 'dist', 'src', 'server.js');
-const maybe = fs.existsSync(SERVER) ? test : test.skip;
+requireBuilt(SERVER);
 
 function start(dataDir: string): Promise<{ child: ChildProcess; port: number; output: () => string }> {
   const child = spawn(process.execPath, [SERVER], {
@@ -28,7 +29,7 @@ function start(dataDir: string): Promise<{ child: ChildProcess; port: number; ou
   });
 }
 
-maybe('fresh start prints the setup link; SIGTERM lets a request in flight finish, then exits 0', async () => {
+test('fresh start prints the setup link; SIGTERM lets a request in flight finish, then exits 0', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bw-server-'));
   const { child, port, output } = await start(dataDir);
   try {

@@ -1,26 +1,20 @@
 // Builds the real app on a fresh database for one test file, with a clock the test controls.
-import path from 'node:path';
 import pino from 'pino';
 import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
 import { createServices, type Services } from '../../src/services';
 import type { Config } from '../../src/config';
-import type { Clock } from '../../src/clock';
 import { createTestDb, type TestDb } from './db';
 import type { Role, SessionUser } from '../../src/accounts/types';
+import { signedInUser } from './factories';
+import { FIXTURE_CURRICULUM } from './paths';
+import { TestClock } from './clock';
+import { TEST_PASSWORD_COST } from './password-cost';
 
-export const FIXTURE_CURRICULUM = path.join(__dirname, '..', 'fixtures', 'curriculum');
-
-export class TestClock implements Clock {
-  constructor(private current = new Date('2026-03-01T10:00:00Z')) {}
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}
+export { FIXTURE_CURRICULUM } from './paths';
+export { TestClock } from './clock';
+export { TEST_PASSWORD_COST } from './password-cost';
 
 export interface TestApp {
   app: Express;
@@ -46,7 +40,7 @@ export async function createTestApp(options: { config?: Partial<Config> } = {}):
   const clock = new TestClock();
   const config = testConfig(options.config);
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const services = createServices({ config, db: testDb.db, clock, logger });
+  const services = createServices({ config, db: testDb.db, clock, logger, passwordCost: TEST_PASSWORD_COST });
   await services.curriculum.syncFromDisk(config.curriculumDir);
   const { app } = createApp({ config, db: testDb.db, clock, logger, services });
   return { app, services, clock, config, testDb, close: () => testDb.drop() };
@@ -61,6 +55,10 @@ export async function csrfFrom(agent: request.Agent, url: string): Promise<strin
 }
 
 let counter = 0;
+/**
+ * A learner through the registration pages, signed in by registering. Use it where registering is
+ * part of the journey under test; for set-up, makeUser and signIn (./factories) are cheaper.
+ */
 export async function registerLearner(app: Express, name = 'Test Learner'): Promise<{ agent: request.Agent; email: string; password: string }> {
   const agent = request.agent(app);
   const email = `learner${++counter}-${Date.now()}@example.org`;
@@ -73,15 +71,10 @@ export async function registerLearner(app: Express, name = 'Test Learner'): Prom
 
 /**
  * A signed-in user of any role, made through the account service exactly as
- * `bridgework users add --role trainer` makes one (trainers and admins are never self-registered).
+ * `bridgework users add --role trainer` makes one (trainers and admins are never self-registered),
+ * and signed in without the sign-in journey (see signIn in ./factories).
  */
 export async function createUser(t: TestApp, role: Role, name = `Test ${role}`, app: Express = t.app): Promise<{ agent: request.Agent; user: SessionUser; email: string; password: string }> {
-  const email = `${role}${++counter}-${Date.now()}@example.org`;
-  const password = 'correct horse battery';
-  const user = await t.services.accounts.createUser({ email, displayName: name, password, role });
-  const agent = request.agent(app);
-  const token = await csrfFrom(agent, '/login');
-  const res = await agent.post('/login').type('form').send({ _csrf: token, email, password });
-  if (res.status !== 303) throw new Error(`sign-in failed: ${res.status} ${res.text.slice(0, 500)}`);
+  const { agent, user, email, password } = await signedInUser(t, { role, name, app });
   return { agent, user, email, password };
 }
