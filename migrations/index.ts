@@ -4,10 +4,18 @@ import * as initial from './20261123110000_initial_schema';
 import * as mediaAndReflections from './20261123120000_media_and_reflections';
 import * as certificateLifecycle from './20261123123000_certificate_lifecycle';
 import * as authoring from './20261123130000_authoring';
+import * as organizations from './20261125140000_organizations';
+import * as outbox from './20261125150000_outbox';
+import * as apiTokens from './20261125160000_api_tokens';
+import * as assessment from './20261126100000_assessment';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123110000_initial_schema': initial,
   '20261123120000_media_and_reflections': mediaAndReflections,
   '20261123123000_certificate_lifecycle': certificateLifecycle,
   '20261123130000_authoring': authoring,
+  '20261125140000_organizations': organizations,
+  '20261125150000_outbox': outbox,
+  '20261125160000_api_tokens': apiTokens,
+  '20261126100000_assessment': assessment,
 };

@@ -5,7 +5,8 @@ import { toDateOrNull, toNumber, toNumberOrNull } from '../db/values';
 export interface CourseState {
   courseId: number;
   currentVersionId: number | null;
-  enrolment: { id: number; versionId: number; completedAt: Date | null } | null;
+  /** `round`: which time through the course (0 first, +1 at each retake). */
+  enrolment: { id: number; versionId: number; completedAt: Date | null; round: number } | null;
   completedKeys: Set<string>;
 }
 
@@ -18,7 +19,7 @@ export async function courseState(db: Db, slug: string, userId: number | null): 
     .leftJoin('enrolments as e', (j) => j.on('e.course_id', 'c.id').andOn('e.user_id', db.raw('?', [userId ?? -1])))
     .leftJoin('module_progress as p', 'p.enrolment_id', 'e.id')
     .where('c.slug', slug)
-    .select('c.id as course_id', 'c.current_version_id', 'e.id as enrolment_id', 'e.version_id', 'e.completed_at', 'p.module_key');
+    .select('c.id as course_id', 'c.current_version_id', 'e.id as enrolment_id', 'e.version_id', 'e.completed_at', 'e.round', 'p.module_key');
   if (rows.length === 0) return null;
   const first = rows[0];
   return {
@@ -26,6 +27,7 @@ export async function courseState(db: Db, slug: string, userId: number | null): 
     currentVersionId: toNumberOrNull(first.current_version_id),
     enrolment: first.enrolment_id == null ? null : {
       id: toNumber(first.enrolment_id), versionId: toNumber(first.version_id), completedAt: toDateOrNull(first.completed_at),
+      round: toNumber(first.round ?? 0),
     },
     completedKeys: new Set(rows.filter((r) => r.module_key != null).map((r) => String(r.module_key))),
   };
@@ -120,10 +122,56 @@ export async function saveReflection(db: Db, r: { userId: number; courseId: numb
     .merge(['text', 'updated_at']);
 }
 
-/** Clears a finished round so the learner can take the course again; earned records stay. */
+/**
+ * Clears a finished round so the learner can take the course again, as a new round; earned records
+ * (and the round's attempts and survey answers) stay.
+ */
 export async function restartEnrolment(db: Db, enrolmentId: number, versionId: number, now: Date): Promise<void> {
   await db.transaction(async (trx) => {
     await trx('module_progress').where({ enrolment_id: enrolmentId }).delete();
-    await trx('enrolments').where({ id: enrolmentId }).update({ completed_at: null, version_id: versionId, last_activity_at: now });
+    await trx('module_visits').where({ enrolment_id: enrolmentId }).delete();
+    await trx('enrolments').where({ id: enrolmentId }).update({ completed_at: null, version_id: versionId, last_activity_at: now, round: trx.raw('?? + 1', ['round']) });
   });
+}
+
+/** One learner's standing in one course, for an organization's required training (many at once). */
+export interface LearnerCourseRow {
+  userId: number;
+  courseId: number;
+  /** Null when the learner never enrolled (a completion alone, from before enrolments were kept). */
+  enrolment: { versionId: number; currentVersionId: number | null; completedAt: Date | null; completedKeys: string[] } | null;
+  /** The learner's latest completion of the course, whichever round. */
+  lastCompletedAt: Date | null;
+}
+
+/**
+ * The enrolments, module progress and latest completions of these users in these courses, read in
+ * parts (both databases cap a statement's parameters): two statements per part, whatever the counts.
+ */
+export async function standingOfUsers(db: Db, userIds: number[], courseIds: number[]): Promise<LearnerCourseRow[]> {
+  const byKey = new Map<string, LearnerCourseRow>();
+  const entry = (userId: number, courseId: number) => {
+    const key = `${userId}:${courseId}`;
+    let row = byKey.get(key);
+    if (!row) byKey.set(key, (row = { userId, courseId, enrolment: null, lastCompletedAt: null }));
+    return row;
+  };
+  if (!courseIds.length) return [];
+  for (let i = 0; i < userIds.length; i += 500) {
+    const ids = userIds.slice(i, i + 500);
+    const enrolments = await db('enrolments as e')
+      .join('courses as c', 'c.id', 'e.course_id')
+      .leftJoin('module_progress as p', 'p.enrolment_id', 'e.id')
+      .whereIn('e.user_id', ids).whereIn('e.course_id', courseIds)
+      .select('e.user_id', 'e.course_id', 'e.version_id', 'c.current_version_id', 'e.completed_at', 'p.module_key');
+    for (const r of enrolments) {
+      const row = entry(toNumber(r.user_id), toNumber(r.course_id));
+      row.enrolment ??= { versionId: toNumber(r.version_id), currentVersionId: toNumberOrNull(r.current_version_id), completedAt: toDateOrNull(r.completed_at), completedKeys: [] };
+      if (r.module_key != null) row.enrolment.completedKeys.push(String(r.module_key));
+    }
+    const completions = await db('completions').whereIn('user_id', ids).whereIn('course_id', courseIds)
+      .groupBy('user_id', 'course_id').select('user_id', 'course_id', db.raw('max(completed_at) as last_completed_at'));
+    for (const r of completions) entry(toNumber(r.user_id), toNumber(r.course_id)).lastCompletedAt = toDateOrNull(r.last_completed_at);
+  }
+  return [...byKey.values()];
 }
