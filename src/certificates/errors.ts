@@ -16,7 +16,8 @@ export type CertificateInputReason =
  * so this means a bug or bad data.
  *
  * 'unprintable-name': the learner's name has characters no certificate font can draw (emoji,
- * right-to-left scripts, scripts we ship no font for); `characters` lists them, each once. Show
+ * scripts we ship no font for, control characters; see text-runs.ts); `characters` lists them,
+ * each once. Show
  * the learner something like "Your name contains characters we cannot print: 😀. Edit your name
  * or contact us." (format each with `describeCluster`, which spells invisible ones as U+XXXX).
  * 'unprintable-text': the same for the course title or a label.

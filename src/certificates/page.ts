@@ -10,22 +10,19 @@
  * and fonts as they are made, and the same record must give the same bytes.
  */
 import PDFDocument from 'pdfkit';
-import type * as fontkit from 'fontkit';
 import { formatCode } from './codes';
-import type { FontChains } from './layout';
+import { chainEntries, Shaper, type FontChains, type LaidLine } from './layout';
 import { LOGO_BOX, type PreparedLogo } from './logo';
 import { drawBorder, drawDividerWithDiamond, drawQr, drawSeal, drawSeparatorDot, logoPlacement } from './ornaments';
 import type { CertificateRecord, PaperSize, Translate } from './pdf';
-import { escapeXmpInfo, finish, freshGlyphCaches, pageCount, registerParsedFonts, setDocumentId } from './pdfkit-patches';
+import { escapeXmpInfo, finish, freshGlyphCaches, pageCount, setDocumentId } from './pdfkit-patches';
 import { certificateLabels, checkRecord, safeLocale } from './record';
 import { tagging } from './tagging';
-import { documentMeasure, typesetter, type InlineRun } from './typeset';
+import { typesetter, type InlineRun } from './typeset';
 
 /** The renderer's settings, checked once (see createCertificateRenderer). */
 export type PageSettings = {
   chains: FontChains;
-  /** Every alias with its font, registered with each document (only used ones are embedded). */
-  fontList: [string, fontkit.Font][];
   paperSize: PaperSize;
   organizationName: string;
   signatoryName: string;
@@ -50,7 +47,10 @@ const PALETTE = { navy: NAVY, gold: GOLD };
 /** The layout is designed on a 612 pt high page; vertical positions scale to the real height. */
 const DESIGN_HEIGHT = 612;
 
-export function renderCertificate(settings: PageSettings, record: CertificateRecord, t: Translate, locale: string): Buffer {
+/** The PDF, and the lines of the learner's name as drawn (for the test against HarfBuzz). */
+export type RenderedCertificate = { pdf: Buffer; nameLines: LaidLine[] };
+
+export function renderCertificate(settings: PageSettings, record: CertificateRecord, t: Translate, locale: string): RenderedCertificate {
   const checked = checkRecord(record);
   const { name, courseTitle, code } = checked;
   const lang = safeLocale(locale);
@@ -58,8 +58,9 @@ export function renderCertificate(settings: PageSettings, record: CertificateRec
   const labels = certificateLabels(checked, url, t, lang);
 
   // ---- the document --------------------------------------------------------------------
-  // Empty glyph caches, as in a process that just started: see pdfkit-patches.ts.
-  freshGlyphCaches(settings.fontList.map(([, font]) => font));
+  // Empty glyph caches, as in a process that just started: see pdfkit-patches.ts. Fonts not
+  // parsed yet are fresh when they are.
+  freshGlyphCaches(chainEntries(settings.chains).filter((e) => e.loaded).map((e) => e.font));
   const [portraitW, portraitH] = PAPER[settings.paperSize];
   const doc = new PDFDocument({
     size: [portraitW, portraitH],
@@ -84,7 +85,6 @@ export function renderCertificate(settings: PageSettings, record: CertificateRec
   });
   setDocumentId(doc, code);
   escapeXmpInfo(doc);
-  registerParsedFonts(doc, settings.fontList);
 
   const W = doc.page.width;
   const H = doc.page.height;
@@ -96,7 +96,7 @@ export function renderCertificate(settings: PageSettings, record: CertificateRec
   const root = doc.struct('Document');
   doc.addStructure(root);
   const { artifact, block, withActualText } = tagging(doc, root);
-  const { fittedText, inlineRuns } = typesetter(doc, settings.chains, documentMeasure(doc), { centerX: cx, left: contentLeft, width: contentWidth });
+  const { fittedText, inlineRuns } = typesetter(doc, settings.chains, new Shaper(), { centerX: cx, left: contentLeft, width: contentWidth });
   const dot = (x: number, y: number): void => artifact(() => drawSeparatorDot(doc, x, y, GOLD));
 
   // ---- border (artifact) -----------------------------------------------------------------
@@ -137,8 +137,9 @@ export function renderCertificate(settings: PageSettings, record: CertificateRec
       'text-too-long',
     );
   });
+  let nameLines: LaidLine[] = [];
   withActualText(name, () => {
-    fittedText(
+    nameLines = fittedText(
       name,
       'bold',
       INK,
@@ -200,9 +201,13 @@ export function renderCertificate(settings: PageSettings, record: CertificateRec
       );
     });
   }
-  artifact(() => {
-    doc.lineWidth(0.75).strokeColor(INK).moveTo(sigCenter - sigWidth / 2, lineY).lineTo(sigCenter + sigWidth / 2, lineY).stroke();
-  });
+  // A line to sign on only under someone who signs: without a signatory it would be a blank
+  // that anyone could fill in.
+  if (settings.signatoryName || settings.signatoryTitle) {
+    artifact(() => {
+      doc.lineWidth(0.75).strokeColor(INK).moveTo(sigCenter - sigWidth / 2, lineY).lineTo(sigCenter + sigWidth / 2, lineY).stroke();
+    });
+  }
   if (settings.signatoryTitle) {
     block('P', () => {
       fittedText(
@@ -276,5 +281,5 @@ export function renderCertificate(settings: PageSettings, record: CertificateRec
   // ---- finish, synchronously --------------------------------------------------------------
   const pages = pageCount(doc);
   if (pages !== 1) throw new Error(`certificate layout overflowed onto ${pages} pages`);
-  return finish(doc);
+  return { pdf: finish(doc), nameLines };
 }

@@ -5,12 +5,13 @@
  * - page.ts: one landscape page (US Letter or A4), tagged (Document > H1, P, Figure, Link, every
  *   other mark an Artifact), the learner's name and the organization in a Span whose ActualText
  *   is the text exactly as given, so extraction returns it intact where shaping reorders glyphs.
- * - layout.ts (no PDF needed): each text split into runs by font (BC Sans, then the fallback
- *   fonts for Gurmukhi and Chinese; see text-runs.ts), lines broken by us (pdfkit cannot centre a
- *   line of several fonts), the size shrunk to fit. What no font covers, and right-to-left text,
- *   is refused with a CertificateInputError ('unprintable-name' for the learner's name) listing
- *   the characters, never drawn as missing-glyph boxes; `unprintableCharacters()` tells a form.
- * - typeset.ts draws the laid-out texts; ornaments.ts the border, seal and QR code (vectors, to
+ * - layout.ts (no PDF needed): each text split into clusters by font (BC Sans, then the fallback
+ *   fonts of fonts.ts; see text-runs.ts), ordered by the Unicode Bidirectional Algorithm (bidi.ts)
+ *   and shaped run by run (shaping.ts: Arabic joining, Indic conjuncts, marks), lines broken by
+ *   us, the size shrunk to fit. What no font covers is refused with a CertificateInputError
+ *   ('unprintable-name' for the learner's name) listing the characters, never drawn as
+ *   missing-glyph boxes; `unprintableCharacters()` tells a form.
+ * - typeset.ts draws the laid-out glyphs; ornaments.ts the border, seal and QR code (vectors, to
  *   `${baseUrl}/verify/${code}`); record.ts checks the record and composes the labels.
  * - Byte-identical for the same record, labels and locale: dates come from the record, the
  *   trailer /ID from the code, each document starts from empty glyph caches, nothing reads the
@@ -24,16 +25,17 @@
 import PDFDocument from 'pdfkit';
 import { CertificateConfigError } from './errors';
 import { loadCertificateFonts, type CertificateFonts } from './fonts';
-import { chainFonts, fontChains, type Face } from './layout';
+import { fontChains, type Face } from './layout';
 import { LOGO_BOX, prepareLogo, type PreparedLogo } from './logo';
-import { PAPER, renderCertificate } from './page';
+import { PAPER, renderCertificate, type RenderedCertificate } from './page';
 import { finish } from './pdfkit-patches';
-import { describeCluster, unprintableIn } from './text-runs';
+import { describeCluster, hasNothingVisible, unprintableIn } from './text-runs';
 
 export { CertificateConfigError, CertificateInputError, type CertificateInputReason } from './errors';
 
 /** For messages about unprintable characters: shows invisible ones as U+XXXX. */
-export { describeCluster };
+export { describeCluster, hasNothingVisible };
+export type { RenderedCertificate };
 
 export type PaperSize = 'LETTER' | 'A4';
 
@@ -68,6 +70,8 @@ export type CertificateRendererOptions = {
 
 export type CertificateRenderer = {
   render(record: CertificateRecord, t: Translate, locale: string): Buffer;
+  /** The same PDF, and the learner's name as drawn: its lines, runs and glyphs (see layout.ts). */
+  renderWithLayout(record: CertificateRecord, t: Translate, locale: string): RenderedCertificate;
   /**
    * The characters of `name` that no certificate font can print (see `unprintableCharacters`),
    * with this renderer's fonts. Empty when the name can be printed.
@@ -82,6 +86,11 @@ export const CERTIFICATE_PDF_KEYS = [
   'certificate.pdf.presentedTo',
   'certificate.pdf.forCompleting',
   'certificate.pdf.hours',
+  'certificate.pdf.minutes',
+  'certificate.pdf.duration',
+  'duration.hours',
+  'duration.minutes',
+  'duration.hoursAndMinutes',
   'certificate.pdf.completedOn',
   'certificate.pdf.expiresOn',
   'certificate.pdf.verify',
@@ -115,9 +124,8 @@ export function createCertificateRenderer(options: CertificateRendererOptions): 
   if (!organizationName) throw new CertificateConfigError('organizationName is empty');
   const baseUrl = normalizeBaseUrl(options.baseUrl);
   const chains = fontChains(fonts);
-  const fontList = chainFonts(chains);
   const printable = (what: string, text: string, face: Face): void => {
-    const bad = unprintableIn(text, chains[face].map((e) => e.font));
+    const bad = unprintableIn(text, chains[face]);
     if (bad.length > 0) {
       throw new CertificateConfigError(`${what} has characters no certificate font can print: ${bad.map(describeCluster).join(', ')}`);
     }
@@ -127,14 +135,17 @@ export function createCertificateRenderer(options: CertificateRendererOptions): 
   printable('signatoryName', signatoryName, 'italic');
   printable('signatoryTitle', signatoryTitle, 'regular');
   const logo = options.logo ? checkLogo(options.logo) : null;
-  const settings = { chains, fontList, paperSize, organizationName, signatoryName, signatoryTitle, baseUrl, logo };
+  const settings = { chains, paperSize, organizationName, signatoryName, signatoryTitle, baseUrl, logo };
 
   return {
     render(record: CertificateRecord, t: Translate, locale: string): Buffer {
+      return renderCertificate(settings, record, t, locale).pdf;
+    },
+    renderWithLayout(record: CertificateRecord, t: Translate, locale: string): RenderedCertificate {
       return renderCertificate(settings, record, t, locale);
     },
     unprintableCharacters(name: string): string[] {
-      return unprintableIn(name.trim(), chains.bold.map((e) => e.font));
+      return unprintableIn(name.trim(), chains.bold);
     },
   };
 }
@@ -142,12 +153,13 @@ export function createCertificateRenderer(options: CertificateRendererOptions): 
 /**
  * The characters of a learner's name that no certificate font can print, each once, in order:
  * grapheme clusters (an emoji sequence, a letter with its marks) that neither BC Sans nor a
- * fallback font covers, and right-to-left text, which certificates do not support (see
- * text-runs.ts). Empty when the certificate can show the name. For the registration form, to
- * warn before a certificate is ever made; `fonts` defaults to the app's shared fonts.
+ * fallback font covers, control characters, bidi embedding and override controls, and marks
+ * with no letter (see text-runs.ts). Empty when the certificate can show the name. For the
+ * registration form, to warn before a certificate is ever made; `fonts` defaults to the app's
+ * shared fonts (no fallback is parsed to answer: see fonts.ts).
  */
 export function unprintableCharacters(name: string, fonts: CertificateFonts = loadCertificateFonts()): string[] {
-  return unprintableIn(name.trim(), fontChains(fonts).bold.map((e) => e.font));
+  return unprintableIn(name.trim(), fontChains(fonts).bold);
 }
 
 /** Logo bytes made ready for every document (see logo.ts); a CertificateConfigError otherwise. */

@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type * as fontkit from 'fontkit';
+import type { ShapedGlyph } from './shaping';
 
 type Doc = PDFKit.PDFDocument;
 
@@ -73,6 +74,103 @@ export function setDocumentId(doc: Doc, code: string): void {
  */
 export function registerParsedFonts(doc: Doc, fonts: Iterable<readonly [string, fontkit.Font]>): void {
   for (const [alias, font] of fonts) doc.registerFont(alias, font as unknown as PDFKit.Mixins.PDFFontSource);
+}
+
+/** A font registered with a document once, when the document first uses it (see registerParsedFonts). */
+export function registerParsedFont(doc: Doc, alias: string, font: fontkit.Font): void {
+  const d = doc as unknown as { _registeredFonts?: Record<string, unknown> };
+  if (typeof d._registeredFonts !== 'object' || d._registeredFonts === null) {
+    throw new Error('pdfkit internals changed: PDFDocument._registeredFonts not found (see certificates/pdfkit-patches.ts)');
+  }
+  if (!(alias in d._registeredFonts)) doc.registerFont(alias, font as unknown as PDFKit.Mixins.PDFFontSource);
+}
+
+/** pdfkit's PDFObject.number: the precision pdfkit writes numbers with. */
+const pdfNumber = (n: number): number => Math.round(n * 1e6) / 1e6;
+
+type EmbeddedFont = {
+  id: string;
+  scale: number;
+  subset: { includeGlyph(id: number): number };
+  widths: number[];
+  unicode: number[][];
+  ref(): unknown;
+};
+
+/**
+ * Draws glyphs already shaped (layout.ts and shaping.ts) in the document's current font and
+ * size, the baseline at `baseline`, from `x`, with `spacingAfter[i]` points more after glyph i.
+ * pdfkit's `text()` would shape the text again, word by word and left to right, which cannot
+ * set right-to-left or mixed-direction text and would not draw what layout.ts measured. This
+ * writes what pdfkit's `_fragment` writes for shaped text (the same operators, subsetting,
+ * width table and ToUnicode entries through the font's EmbeddedFont object: `subset`, `widths`,
+ * `unicode`), from our glyphs. The caller has selected the font (`doc.font(alias).fontSize(size)`)
+ * and colour; marked content is the caller's (tagging.ts).
+ */
+export function showGlyphs(doc: Doc, glyphs: readonly ShapedGlyph[], spacingAfter: readonly number[], x: number, baseline: number): void {
+  const d = doc as unknown as { _font?: EmbeddedFont; _fontSize?: number; page: { height: number; fonts: Record<string, unknown> } };
+  const font = d._font;
+  const size = d._fontSize;
+  if (!font || typeof font.subset?.includeGlyph !== 'function' || !Array.isArray(font.widths) || !Array.isArray(font.unicode) || typeof size !== 'number') {
+    throw new Error('pdfkit internals changed: EmbeddedFont (subset, widths, unicode) or _fontSize not found (see certificates/pdfkit-patches.ts)');
+  }
+  if (glyphs.length === 0) return;
+  const encoded: string[] = [];
+  const advances: number[] = []; // in text space units (1000 per em), letter-spacing included
+  glyphs.forEach((g, i) => {
+    const gid = font.subset.includeGlyph(g.id);
+    encoded.push(`0000${gid.toString(16)}`.slice(-4));
+    font.widths[gid] ??= g.advanceWidth * font.scale;
+    font.unicode[gid] ??= g.codePoints;
+    advances.push(g.xAdvance * font.scale + ((spacingAfter[i] ?? 0) * 1000) / size);
+  });
+  if (d.page.fonts[font.id] == null) d.page.fonts[font.id] = font.ref();
+  const scale = size / 1000;
+  doc.save();
+  doc.transform(1, 0, 0, -1, 0, d.page.height);
+  const y = d.page.height - baseline;
+  doc.addContent('BT');
+  doc.addContent(`1 0 0 1 ${pdfNumber(x)} ${pdfNumber(y)} Tm`);
+  doc.addContent(`/${font.id} ${pdfNumber(size)} Tf`);
+  // As pdfkit's _fragment: glyphs in TJ arrays, a kerning number wherever the advance differs
+  // from the glyph's width, and a glyph with an offset (a positioned mark) on its own, placed
+  // by its own text matrix.
+  const commands: string[] = [];
+  let last = 0;
+  const segment = (end: number): void => {
+    if (last < end) {
+      const adjust = advances[end - 1]! - glyphs[end - 1]!.advanceWidth * font.scale;
+      commands.push(`<${encoded.slice(last, end).join('')}> ${pdfNumber(-adjust)}`);
+    }
+    last = end;
+  };
+  const flush = (end: number): void => {
+    segment(end);
+    if (commands.length > 0) {
+      doc.addContent(`[${commands.join(' ')}] TJ`);
+      commands.length = 0;
+    }
+  };
+  let pen = x;
+  let hadOffset = false;
+  glyphs.forEach((g, i) => {
+    if (g.xOffset || g.yOffset) {
+      flush(i);
+      doc.addContent(`1 0 0 1 ${pdfNumber(pen + g.xOffset * font.scale * scale)} ${pdfNumber(y + g.yOffset * font.scale * scale)} Tm`);
+      flush(i + 1);
+      hadOffset = true;
+    } else {
+      if (hadOffset) {
+        doc.addContent(`1 0 0 1 ${pdfNumber(pen)} ${pdfNumber(y)} Tm`);
+        hadOffset = false;
+      }
+      if (advances[i]! !== g.advanceWidth * font.scale) segment(i + 1);
+    }
+    pen += advances[i]! * scale;
+  });
+  flush(glyphs.length);
+  doc.addContent('ET');
+  doc.restore();
 }
 
 /**
@@ -155,4 +253,132 @@ export function guardNullAnchors(font: fontkit.Font): void {
     original.call(this, markRecord, baseAnchor, index);
   };
   guardedPrototypes.add(proto);
+}
+
+type Coverage = { version: 1; glyphs: number[] } | { version: 2; rangeRecords: { start: number; end: number }[] };
+type LayoutTable = { lookupList?: { length?: number; toArray?: () => unknown[]; get(i: number): unknown } } | undefined;
+
+const inCoverage = (coverage: Coverage | undefined, id: number): boolean =>
+  !coverage ? false : coverage.version === 1 ? coverage.glyphs.includes(id) : coverage.rangeRecords.some((r) => r.start <= id && id <= r.end);
+
+const filteringPrototypes = new WeakSet<object>();
+
+/**
+ * fontkit 2.0.4 reads a lookup's mark filtering set (OpenType lookup flag UseMarkFilteringSet:
+ * "ignore the marks not in GDEF mark glyph set N") but never applies it: its GlyphIterator skips
+ * marks only by IgnoreMarks and the mark attachment class. Noto Sans Bengali's distance lookups
+ * rely on it (in "আক্তার" a conjunct's arm mark is skipped so the next glyph is kerned), so
+ * fontkit positioned those conjuncts differently from HarfBuzz. We copy each such lookup's set
+ * onto the flags its iterator is reset with, and wrap GlyphIterator.prototype.shouldIgnore
+ * (shared by every font, so once per process) to skip a mark outside the set, as HarfBuzz does.
+ * If fontkit's internals change, this throws and the tests say so.
+ */
+export function applyMarkFilteringSets(font: fontkit.Font): void {
+  const f = font as unknown as { GSUB?: LayoutTable; GPOS?: LayoutTable; GDEF?: { markGlyphSetsDef?: { coverage?: Coverage[] } }; _layoutEngine?: { engine?: Record<string, { glyphIterator?: object } | undefined> } };
+  const sets = f.GDEF?.markGlyphSetsDef?.coverage;
+  if (!sets) return;
+  let uses = false;
+  for (const table of [f.GSUB, f.GPOS]) {
+    const list = table?.lookupList;
+    if (!list) continue;
+    const count = typeof list.length === 'number' ? list.length : (list.toArray?.().length ?? 0);
+    for (let i = 0; i < count; i++) {
+      const lookup = list.get(i) as { flags?: { flags?: { useMarkFilteringSet?: boolean }; markFilteringCoverage?: Coverage }; markFilteringSet?: number } | undefined;
+      if (lookup?.flags?.flags?.useMarkFilteringSet && typeof lookup.markFilteringSet === 'number') {
+        lookup.flags.markFilteringCoverage = sets[lookup.markFilteringSet];
+        uses = true;
+      }
+    }
+  }
+  if (!uses) return;
+  // The iterator exists once the font has shaped something.
+  const sample = font.characterSet.find((cp) => cp > 0x20);
+  if (sample !== undefined) font.layout(String.fromCodePoint(sample));
+  const engine = f._layoutEngine?.engine;
+  const iterator = engine?.GSUBProcessor?.glyphIterator ?? engine?.GPOSProcessor?.glyphIterator;
+  const proto = iterator ? (Object.getPrototypeOf(iterator) as Record<string, unknown>) : undefined;
+  if (!proto || typeof proto.shouldIgnore !== 'function') {
+    throw new Error('fontkit internals changed: GlyphIterator.shouldIgnore not found (see certificates/pdfkit-patches.ts)');
+  }
+  if (filteringPrototypes.has(proto)) return;
+  const original = proto.shouldIgnore as (this: unknown, glyph: unknown) => boolean;
+  proto.shouldIgnore = function (this: { options?: { markFilteringCoverage?: Coverage } }, glyph: { id: number; isMark?: boolean }): boolean {
+    if (original.call(this, glyph)) return true;
+    const coverage = this.options?.markFilteringCoverage;
+    return coverage !== undefined && glyph.isMark === true && !inCoverage(coverage, glyph.id);
+  };
+  filteringPrototypes.add(proto);
+}
+
+/** Decoded glyphs kept per font, at most this many each (a CJK font has tens of thousands). */
+const DECODED_PER_FONT = 5000;
+const decodedGlyphs = new WeakMap<object, Map<number, unknown>>();
+const memoizedPrototypes = new WeakSet<object>();
+
+/**
+ * Every PDF embeds a subset of each font it uses, and fontkit's TTFSubset decodes each glyph it
+ * includes (TTFGlyph._decode: the whole outline, through restructure) only to learn whether it
+ * is a composite: a quarter of a certificate's time, spent again on every document for the same
+ * few dozen glyphs. A glyph's data in a static font never changes, so we keep each decoded glyph
+ * per font and glyph id (read-only: fontkit's outline code builds new points from it). Fonts
+ * with variations (an `fvar` table), whose glyphs depend on the chosen instance, are left alone.
+ * TTFGlyph.prototype is shared by every TrueType font, so it is wrapped once per process. If
+ * fontkit's internals change, this throws and the tests say so.
+ */
+export function memoizeGlyphDecoding(font: fontkit.Font): void {
+  const f = font as unknown as { directory?: { tables?: Record<string, unknown> }; getGlyph(id: number): object };
+  if (!f.directory?.tables?.glyf || f.directory.tables.fvar) return;
+  const proto = Object.getPrototypeOf(f.getGlyph(0)) as Record<string, unknown> | null;
+  if (!proto || typeof proto._decode !== 'function') {
+    throw new Error('fontkit internals changed: TTFGlyph._decode not found (see certificates/pdfkit-patches.ts)');
+  }
+  decodedGlyphs.set(font, decodedGlyphs.get(font) ?? new Map());
+  if (memoizedPrototypes.has(proto)) return;
+  const original = proto._decode as (this: unknown) => unknown;
+  proto._decode = function (this: { _font: object; id: number }): unknown {
+    const byId = decodedGlyphs.get(this._font);
+    if (!byId) return original.call(this);
+    if (byId.has(this.id)) return byId.get(this.id);
+    const decoded = original.call(this);
+    if (byId.size >= DECODED_PER_FONT) byId.clear();
+    byId.set(this.id, decoded);
+    return decoded;
+  };
+  memoizedPrototypes.add(proto);
+}
+
+/** Encoded subsets kept per font, at most this many each. */
+const SUBSETS_PER_FONT = 200;
+const encodedSubsets = new WeakMap<object, Map<string, unknown>>();
+const subsetPrototypes = new WeakSet<object>();
+
+/**
+ * pdfkit embeds, in every PDF, the subset of each font the PDF uses (fontkit's TTFSubset.encode),
+ * and most certificates use the same glyphs of some fonts (the labels in BC Sans Italic and
+ * Regular, every time). A subset's bytes depend only on the font and the glyph ids in the order
+ * they were included, so we keep the encoded subset under that list and hand the same bytes
+ * back. TTFSubset.prototype is shared by every TrueType font, so it is wrapped once per process.
+ * If fontkit's internals change, this throws and the tests say so.
+ */
+export function memoizeSubsets(font: fontkit.Font): void {
+  const f = font as unknown as { directory?: { tables?: Record<string, unknown> }; createSubset(): object };
+  if (!f.directory?.tables?.glyf || f.directory.tables.fvar) return;
+  const proto = Object.getPrototypeOf(f.createSubset()) as Record<string, unknown> | null;
+  if (!proto || typeof proto.encode !== 'function') {
+    throw new Error('fontkit internals changed: TTFSubset.encode not found (see certificates/pdfkit-patches.ts)');
+  }
+  encodedSubsets.set(font, encodedSubsets.get(font) ?? new Map());
+  if (subsetPrototypes.has(proto)) return;
+  const original = proto.encode as (this: unknown) => unknown;
+  proto.encode = function (this: { font: object; glyphs?: unknown }): unknown {
+    const bySet = encodedSubsets.get(this.font);
+    if (!bySet || !Array.isArray(this.glyphs)) return original.call(this);
+    const key = this.glyphs.join(',');
+    if (bySet.has(key)) return bySet.get(key);
+    const encoded = original.call(this);
+    if (bySet.size >= SUBSETS_PER_FONT) bySet.clear();
+    bySet.set(key, encoded);
+    return encoded;
+  };
+  subsetPrototypes.add(proto);
 }

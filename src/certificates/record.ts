@@ -67,13 +67,46 @@ function longUtcDateFormat(lang: string): Intl.DateTimeFormat {
   return format;
 }
 
-/** The locale as a canonical language tag; English for anything that is not one. */
+const CANONICAL = new Map<string, string>();
+/** The locale as a canonical language tag; English for anything that is not one (kept: a few locales recur). */
 export function safeLocale(locale: string): string {
-  try {
-    return Intl.getCanonicalLocales(locale)[0] ?? 'en';
-  } catch {
-    return 'en';
+  let canonical = CANONICAL.get(locale);
+  if (canonical === undefined) {
+    try {
+      canonical = Intl.getCanonicalLocales(locale)[0] ?? 'en';
+    } catch {
+      canonical = 'en';
+    }
+    if (CANONICAL.size >= 64) CANONICAL.clear();
+    CANONICAL.set(locale, canonical);
   }
+  return canonical;
+}
+
+/** Whole minutes in `hours` (the record keeps hours to 1/100, so minutes survive the round trip). */
+const minutesIn = (hours: number): number => Math.round(hours * 60);
+
+/**
+ * A course's time as the reader says it, in their language's plural forms: "45 minutes",
+ * "1 hour", "6.5 hours" (whole and quarter hours), "1 hour 5 minutes". Never rounded to the hour:
+ * a 45-minute course is not "1 hour".
+ */
+export function formatDuration(hours: number, t: Translate): string {
+  const minutes = minutesIn(hours);
+  if (minutes < 60) return t('duration.minutes', { count: minutes });
+  if (minutes % 15 === 0) return t('duration.hours', { count: minutes / 60 });
+  return t('duration.hoursAndMinutes', {
+    hours: t('duration.hours', { count: Math.floor(minutes / 60) }),
+    minutes: t('duration.minutes', { count: minutes % 60 }),
+  });
+}
+
+/** "6.5 hours of training", "45 minutes of training": see formatDuration. */
+function trainingTime(hours: number, tr: Translate): string {
+  const minutes = minutesIn(hours);
+  if (minutes < 60) return tr('certificate.pdf.minutes', { count: minutes });
+  if (minutes % 15 === 0) return tr('certificate.pdf.hours', { count: minutes / 60 });
+  return tr('certificate.pdf.duration', { duration: formatDuration(hours, tr) });
 }
 
 /** Every text of the certificate but the record's own; `url` is the verification address. */
@@ -87,7 +120,7 @@ export function certificateLabels(record: CheckedRecord, url: string, t: Transla
     heading: tr('certificate.pdf.heading'),
     presentedTo: tr('certificate.pdf.presentedTo'),
     forCompleting: tr('certificate.pdf.forCompleting'),
-    hours: hours === null ? null : tr('certificate.pdf.hours', { count: hours }),
+    hours: hours === null ? null : trainingTime(hours, tr),
     completedOn: tr('certificate.pdf.completedOn', { date: dateFormat.format(record.issuedAt) }),
     expiresOn: expiresAt === null ? null : tr('certificate.pdf.expiresOn', { date: dateFormat.format(expiresAt) }),
     verify: tr('certificate.pdf.verify', { url }),

@@ -3,6 +3,7 @@
  * content as structure elements under the Document, and texts whose drawing would not extract
  * as written (shaped scripts, letter-spacing) in a Span whose ActualText is the text as given.
  */
+import { extractionOrder } from './bidi';
 
 type Doc = PDFKit.PDFDocument;
 type StructElement = PDFKit.PDFStructureElement;
@@ -16,7 +17,9 @@ export type Tagging = {
    * `parentTag` (P, H2...) > Span with ActualText, the Span's content marked with the same
    * ActualText: poppler and other extractors read it from the marked content, assistive
    * technology from the structure. Extraction then gives `actual` exactly, even where shaping
-   * reorders glyphs (a Gurmukhi vowel sign drawn before its consonant) or combines them.
+   * reorders glyphs (a Gurmukhi vowel sign drawn before its consonant) or combines them, and
+   * where right-to-left text is drawn in visual order (the marked content's copy is written in
+   * the order poppler expects: see extractionOrder in bidi.ts).
    */
   withActualText(actual: string, draw: () => void, parentTag?: string): void;
 };
@@ -38,7 +41,8 @@ export function tagging(doc: Doc, root: StructElement): Tagging {
       root.add(parent);
       const span = doc.struct('Span', { actual });
       parent.add(span);
-      const content = doc.markStructureContent('Span', { actual });
+      // The marked content's copy is what pdftotext reads: see extractionOrder for right-to-left text.
+      const content = doc.markStructureContent('Span', { actual: extractionOrder(actual) });
       draw();
       doc.endMarkedContent();
       span.add(content);

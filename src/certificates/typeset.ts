@@ -1,13 +1,14 @@
 /**
  * Setting the certificate's texts on the page: a text fitted to its box (see `fit` in
- * layout.ts) and drawn line by line, piece by piece, one `text()` call per font on a common
- * baseline; and a row of short texts separated by an ornament. The layout is computed in
- * layout.ts, with widths measured by the document (`documentMeasure`); this module turns it into
- * pdfkit calls, in the order that keeps the output the same for a record (pdfkit numbers fonts
- * and objects in the order they are first used).
+ * layout.ts) and drawn line by line, run by run, each run's shaped glyphs in its font on a
+ * common baseline (showGlyphs in pdfkit-patches.ts); and a row of short texts separated by an
+ * ornament. The layout is computed in layout.ts; this module turns it into drawing calls, in
+ * the order that keeps the output the same for a record (pdfkit numbers fonts and objects in
+ * the order they are first used).
  */
 import { CertificateInputError, type CertificateInputReason } from './errors';
-import { fit, fitInline, lineHeightOf, clustersOf, piecesOf, pieceWidth, type Face, type FitBox, type FontChains, type Measure } from './layout';
+import { clustersOf, fit, fitInline, layLine, lineHeightOf, wrap, type ChainEntry, type Cluster, type Face, type FitBox, type FontChains, type LaidLine, type Shaper } from './layout';
+import { registerParsedFont, showGlyphs } from './pdfkit-patches';
 import { describeCluster } from './text-runs';
 
 type Doc = PDFKit.PDFDocument;
@@ -20,7 +21,7 @@ type Doc = PDFKit.PDFDocument;
  */
 export type TextBox = FitBox & { top: number; centerX?: number; baseline?: number; anchor?: 'top' };
 
-/** A short text of a row, in BC Sans; `mark` puts its drawing into the structure tree. */
+/** A short text of a row; `mark` puts its drawing into the structure tree. */
 export type InlineRun = { text: string; face: Face; color: string; mark: (draw: () => void) => void };
 
 export type Rect = { x: number; y: number; w: number; h: number };
@@ -29,7 +30,7 @@ export type Typesetter = {
   /**
    * Draw `text` in the face's font chain, fitted to `box`. Throws CertificateInputError:
    * `tooLong` when it does not fit at the least size, `unprintable` (default 'unprintable-text')
-   * listing the characters no font can draw.
+   * listing the characters no font can draw. Returns the lines drawn.
    */
   fittedText(
     text: string,
@@ -38,58 +39,37 @@ export type Typesetter = {
     box: TextBox,
     tooLong: CertificateInputReason,
     options?: { characterSpacing?: number; unprintable?: CertificateInputReason },
-  ): void;
+  ): LaidLine[];
   /**
    * Short runs on one centred line, `separator` drawn in each gap; shrunk down to `minSize`, and
-   * if they still do not fit, one centred line each. Returns each run's box (for link annotations).
+   * if they still do not fit, each on lines of its own. Returns each run's box (for link annotations).
    */
   inlineRuns(runs: InlineRun[], top: number, maxSize: number, minSize: number, separator: (x: number, y: number) => void): Rect[];
 };
 
-/**
- * Widths from the document itself: the same numbers as layout.ts's TextMeasure (a test checks
- * they agree to the bit), but pdfkit keeps each word it shapes for measuring and draws it from
- * that, where a separate measure would have every word shaped twice (about a fifth more time per
- * certificate). Measuring selects the fonts in the document in the order the texts use them,
- * which is the order pdfkit numbers them in.
- */
-export function documentMeasure(doc: Doc): Measure {
-  const unitWidths = new Map<string, number>();
-  return {
-    unitWidth(entry, text) {
-      const key = `${entry.alias}\u0000${text}`;
-      let w = unitWidths.get(key);
-      if (w === undefined) {
-        doc.font(entry.alias).fontSize(1);
-        w = doc.widthOfString(text);
-        unitWidths.set(key, w);
-      }
-      return w;
-    },
-    width(entry, text, size) {
-      doc.font(entry.alias).fontSize(size);
-      return doc.widthOfString(text);
-    },
-  };
+/** The clusters of `text` in the face's chain, or the typed refusal listing what cannot be printed. */
+export function printableClusters(text: string, chain: readonly ChainEntry[], reason: CertificateInputReason): Cluster[] {
+  const { clusters, unprintable } = clustersOf(text, chain);
+  if (unprintable.length > 0) {
+    throw new CertificateInputError(reason, `text has characters no certificate font can print: ${unprintable.map(describeCluster).join(', ')}`, unprintable);
+  }
+  return clusters;
 }
 
-export function typesetter(
-  doc: Doc,
-  chains: FontChains,
-  measure: Measure,
-  column: { centerX: number; left: number; width: number },
-): Typesetter {
+/** Draws a laid-out line with its left edge at `left`, on `baseline`. */
+export function drawLine(doc: Doc, line: LaidLine, left: number, baseline: number, color: string): void {
+  for (const run of line.runs) {
+    registerParsedFont(doc, run.entry.alias, run.entry.font);
+    doc.font(run.entry.alias).fontSize(line.size).fillColor(color);
+    showGlyphs(doc, run.glyphs, run.spacingAfter, left + run.x, baseline);
+  }
+}
+
+export function typesetter(doc: Doc, chains: FontChains, shaper: Shaper, column: { centerX: number; left: number; width: number }): Typesetter {
   const fittedText: Typesetter['fittedText'] = (text, face, color, box, tooLong, options = {}) => {
     const spacing = options.characterSpacing ?? 0;
-    const { clusters, unprintable } = clustersOf(text, chains[face]);
-    if (unprintable.length > 0) {
-      throw new CertificateInputError(
-        options.unprintable ?? 'unprintable-text',
-        `text has characters no certificate font can print: ${unprintable.map(describeCluster).join(', ')}`,
-        unprintable,
-      );
-    }
-    const layout = fit(measure, clusters, box, spacing, chains.regular[0]!);
+    const clusters = printableClusters(text, chains[face], options.unprintable ?? 'unprintable-text');
+    const layout = fit(shaper, clusters, box, spacing, chains.regular[0]!);
     if (!layout) {
       const plain = clusters.map((c) => c.text).join('');
       throw new CertificateInputError(tooLong, `text does not fit on the certificate: ${plain.slice(0, 80)}…`);
@@ -104,64 +84,46 @@ export function typesetter(
           ? (box.baseline ?? middle + (chains[face][0]!.capHeight / 2) * size)
           : middle - (lines.length * lineStep) / 2 + layout.ascent * size;
     const centerX = box.centerX ?? column.centerX;
-    lines.forEach((line, i) => {
-      const baseline = firstBaseline + i * lineStep;
-      const pieces = piecesOf(line);
-      const widths = pieces.map((p) => pieceWidth(measure, p, size, spacing));
-      let x = centerX - widths.reduce((a, b) => a + b, 0) / 2;
-      pieces.forEach((p, j) => {
-        doc
-          .font(p.entry.alias)
-          .fontSize(size)
-          .fillColor(color)
-          .text(p.text, x, baseline - p.entry.ascent * size, { lineBreak: false, characterSpacing: spacing });
-        x += widths[j]!;
-      });
+    return lines.map((clustersOfLine, i) => {
+      const line = layLine(shaper, clustersOfLine, size, spacing);
+      drawLine(doc, line, centerX - line.width / 2, firstBaseline + i * lineStep, color);
+      return line;
     });
   };
 
   const inlineRuns: Typesetter['inlineRuns'] = (runs, top, maxSize, minSize, separator) => {
     const gap = 26;
-    const entries = runs.map((r) => chains[r.face][0]!);
-    const fitted = fitInline(
-      measure,
-      runs.map((r, i) => ({ text: r.text, entry: entries[i]! })),
-      column.width,
-      gap,
-      maxSize,
-      minSize,
-    );
+    const texts = runs.map((r) => printableClusters(r.text, chains[r.face], 'unprintable-text'));
+    const fitted = fitInline(shaper, texts, column.width, gap, maxSize, minSize);
     const size = fitted.size;
     const boxes: Rect[] = [];
+    // pdfkit's line box for a run set in BC Sans (the fonts of a line share its baseline).
+    const lineHeight = (s: number): number => lineHeightOf(chains.regular[0]!.font, s);
+    const baselineBelow = (y: number, s: number): number => y + chains.regular[0]!.ascent * s;
     if (fitted.oneLine) {
-      const ws = fitted.widths;
-      const lineH = lineHeightOf(entries[0]!.font, size);
+      const lineH = lineHeight(size);
       let x = column.centerX - fitted.total / 2;
       runs.forEach((r, i) => {
         const left = x;
-        r.mark(() => {
-          doc.font(entries[i]!.alias).fontSize(size).fillColor(r.color).text(r.text, left, top, { lineBreak: false });
-        });
-        boxes.push({ x: left, y: top, w: ws[i]!, h: lineH });
-        x += ws[i]!;
+        const line = layLine(shaper, texts[i]!, size);
+        r.mark(() => drawLine(doc, line, left, baselineBelow(top, size), r.color));
+        boxes.push({ x: left, y: top, w: fitted.widths[i]!, h: lineH });
+        x += fitted.widths[i]!;
         if (i < runs.length - 1) {
           separator(x + gap / 2, top + lineH * 0.56);
           x += gap;
         }
       });
     } else {
-      // pdfkit wraps and centres each run within the column.
+      // Each run on lines of its own, wrapped within the column and centred.
       let y = top;
       runs.forEach((r, i) => {
-        doc.font(entries[i]!.alias).fontSize(size);
-        const h = doc.heightOfString(r.text, { width: column.width });
-        const w = Math.min(column.width, doc.widthOfString(r.text));
+        const lines = wrap(shaper, texts[i]!, size, column.width, 0).map((l) => layLine(shaper, l, size));
         const lineTop = y;
-        r.mark(() => {
-          doc.font(entries[i]!.alias).fontSize(size).fillColor(r.color).text(r.text, column.left, lineTop, { width: column.width, align: 'center' });
-        });
-        boxes.push({ x: column.centerX - w / 2, y: lineTop, w, h });
-        y += h;
+        r.mark(() => lines.forEach((line, k) => drawLine(doc, line, column.centerX - line.width / 2, baselineBelow(lineTop + k * lineHeight(size), size), r.color)));
+        const w = Math.min(column.width, Math.max(...lines.map((l) => l.width)));
+        boxes.push({ x: column.centerX - w / 2, y: lineTop, w, h: lines.length * lineHeight(size) });
+        y += lines.length * lineHeight(size);
       });
     }
     return boxes;

@@ -2,12 +2,26 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as fontkit from 'fontkit';
 import { buildFonts } from '../../src/certificates/build-fonts';
-import { CERTIFICATE_FACES, FALLBACK_FONTS, bcSansWoffDir, convertedFallbacks, fallbackFile, loadCertificateFonts, shippedFaces } from '../../src/certificates/fonts';
+import {
+  CERTIFICATE_FACES,
+  COVERAGE_FILE,
+  FALLBACK_FONTS,
+  bcSansWoffDir,
+  convertedFallbacks,
+  coverageOf,
+  fallbackFile,
+  fallbackStem,
+  loadCertificateFonts,
+  shippedFaces,
+  type CertificateFonts,
+  type FallbackFont,
+} from '../../src/certificates/fonts';
 import { guardNullAnchors } from '../../src/certificates/pdfkit-patches';
 import { WoffFormatError, readWoff, stripHinting, woffToSfnt, writeSfnt } from '../../src/certificates/woff';
 import { tempDir } from './helpers';
 
 const woffPath = (stem: string): string => path.join(bcSansWoffDir(), `${stem}.woff`);
+const fallback = (fonts: CertificateFonts, family: string): FallbackFont => fonts.fallbacks!.find((f) => f.family === family)!;
 
 function checksum(buf: Buffer): number {
   let sum = 0;
@@ -111,17 +125,36 @@ describe('loadCertificateFonts', () => {
     const dir = tempDir('bw-fonts-');
     const written = buildFonts(dir);
     expect(written.map((f) => path.basename(f)).sort()).toEqual(
-      [...shippedFaces(), 'NotoSansGurmukhi-Bold', 'NotoSansGurmukhi-Regular'].map((s) => `${s}.ttf`).sort(),
+      [...[...shippedFaces(), ...convertedFallbacks().map((f) => f.stem)].map((s) => `${s}.ttf`), COVERAGE_FILE].sort(),
     );
-    for (const file of written) assertValidSfnt(fs.readFileSync(file));
+    for (const file of written.filter((f) => f.endsWith('.ttf'))) assertValidSfnt(fs.readFileSync(file));
     const fonts = loadCertificateFonts(dir);
     expect(fonts.regular.postscriptName).toBe('BCSans-Regular');
     expect(fonts.bold.postscriptName).toBe('BCSans-Bold');
     expect(fonts.italic.postscriptName).toBe('BCSans-Italic');
-    expect(fonts.fallbacks!.map((f) => [f.regular.postscriptName, f.bold.postscriptName])).toEqual([
-      ['NotoSansGurmukhi-Regular', 'NotoSansGurmukhi-Bold'],
-      ['NotoSansSC-Regular', 'NotoSansSC-Bold'],
-    ]);
+    // Coverage comes from the build: no fallback is parsed to know what it prints.
+    expect(fallback(fonts, 'NotoSansKR').covers('김'.codePointAt(0)!)).toBe(true);
+    expect(fallback(fonts, 'NotoNaskhArabic').covers('ی'.codePointAt(0)!)).toBe(true);
+    expect(fonts.fallbacks!.some((f) => f.loaded('regular') || f.loaded('bold'))).toBe(false);
+    expect(fonts.fallbacks!.map((f) => [f.regular.postscriptName, f.bold.postscriptName])).toEqual(
+      FALLBACK_FONTS.map(() => [expect.stringMatching(/^Noto\w+-Regular$/), expect.stringMatching(/^Noto\w+-Bold$/)]),
+    );
+    expect(fallback(fonts, 'NotoNaskhArabic').bold.postscriptName).toBe('NotoNaskhArabic-Bold');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the coverage file says what each fallback prints, in both weights', () => {
+    const dir = tempDir('bw-fonts-');
+    buildFonts(dir);
+    const coverage = JSON.parse(fs.readFileSync(path.join(dir, COVERAGE_FILE), 'utf8')) as Record<string, [number, number][]>;
+    expect(Object.keys(coverage)).toEqual(FALLBACK_FONTS.map((f) => f.family));
+    const fonts = loadCertificateFonts(dir);
+    for (const source of FALLBACK_FONTS) {
+      const regular = new Set(coverageOf(fallback(fonts, source.family).regular).flatMap(([a, b]) => Array.from({ length: b - a + 1 }, (_, i) => a + i)));
+      for (const [first, last] of coverage[source.family]!.slice(0, 50)) {
+        for (let cp = first; cp <= last; cp++) expect([source.family, cp, regular.has(cp)]).toEqual([source.family, cp, true]);
+      }
+    }
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -133,7 +166,7 @@ describe('loadCertificateFonts', () => {
     const fonts = loadCertificateFonts(path.join(tempDir('bw-nofonts-'), 'missing'));
     expect(typeof fonts.regular.layout).toBe('function');
     expect(fonts.bold.layout('Stó:lō').glyphs.length).toBeGreaterThan(0);
-    expect(fonts.fallbacks![0]!.bold.layout('ਸਿੰਘ').glyphs.length).toBe(4);
+    expect(fallback(fonts, 'NotoSansGurmukhi').bold.layout('ਸਿੰਘ').glyphs.length).toBe(4);
   });
 });
 
@@ -146,7 +179,20 @@ describe('fallback font files', () => {
         expect([0x774f4646 /* wOFF */, 0x00010000 /* TrueType */]).toContain(signature);
       }
     }
-    expect(convertedFallbacks().map((f) => f.stem)).toEqual(['NotoSansGurmukhi-Regular', 'NotoSansGurmukhi-Bold']);
+    // Every @fontsource package ships WOFF only: those are converted; the CJK TrueType files are not.
+    expect(convertedFallbacks().map((f) => f.stem)).toEqual(
+      FALLBACK_FONTS.filter((f) => f.package.startsWith('@fontsource/')).flatMap((f) => [fallbackStem(f, 'regular'), fallbackStem(f, 'bold')]),
+    );
+  });
+});
+
+describe('fontkit and mark filtering sets (applyMarkFilteringSets)', () => {
+  test('a lookup that skips only the marks outside its set positions the glyph after them, as HarfBuzz does', () => {
+    const bengali = fallback(loadCertificateFonts(), 'NotoSansBengali').bold;
+    // ক্তা: the conjunct, its arm (a mark outside the distance lookup's set), then the headline.
+    const run = bengali.layout('ক্তা');
+    expect(run.glyphs.map((g) => g.id)).toEqual([141, 308, 334, 59]);
+    expect(run.positions.map((p) => [p.xAdvance, p.xOffset])).toEqual([[959, 0], [0, -390], [0, -228], [283, 0]]);
   });
 });
 
@@ -162,7 +208,7 @@ describe('fontkit and NULL GPOS anchors (guardNullAnchors)', () => {
       expect(run.positions[circumflex]!.yOffset).toBeGreaterThanOrEqual(0);
       expect(run.positions[circumflex]!.xAdvance).toBe(0);
     }
-    expect(fonts.fallbacks![0]!.bold.layout('ਗੁਰਪ੍ਰੀਤ').glyphs).toHaveLength(7);
+    expect(fallback(fonts, 'NotoSansGurmukhi').bold.layout('ਗੁਰਪ੍ਰੀਤ').glyphs).toHaveLength(7);
   });
 
   test('the guard is installed once, on the shared prototype', () => {
@@ -172,7 +218,7 @@ describe('fontkit and NULL GPOS anchors (guardNullAnchors)', () => {
     };
     const installed = proto.applyAnchor;
     guardNullAnchors(fonts.regular);
-    guardNullAnchors(fonts.fallbacks![1]!.bold);
+    guardNullAnchors(fallback(fonts, 'NotoSansSC').bold);
     expect(proto.applyAnchor).toBe(installed);
   });
 });

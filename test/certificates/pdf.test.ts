@@ -15,7 +15,12 @@ import {
 import en from '../../src/locales/en.json';
 import { englishT, inflatedStreams, pdfStrings, poppler, sampleRecord, sampleRendererOptions, squash, tempDir } from './helpers';
 
-const strings = Object.fromEntries(Object.entries(en.certificate.pdf).map(([k, v]) => [`certificate.pdf.${k}`, v]));
+const strings = Object.fromEntries([
+  ...Object.entries(en.certificate.pdf).map(([k, v]) => [`certificate.pdf.${k}`, v]),
+  ...Object.entries(en.duration).map(([k, v]) => [`duration.${k}`, v]),
+]);
+/** Keys used with a count: their _one and _other forms must both exist. */
+const PLURAL = new Set(['certificate.pdf.hours', 'certificate.pdf.minutes', 'duration.hours', 'duration.minutes']);
 
 // 300 characters of First Nations orthography, Vietnamese and French, with spaces.
 const LONG_NAME = (
@@ -224,6 +229,29 @@ describe('certificate PDF', () => {
       expect(one).toContain('1 hour of training');
     });
 
+    test('the time is what the record says, never rounded to the hour, in the plural rules of the language', () => {
+      const time = (hours: number): string => {
+        const text = squash(poppler('pdftotext', [write(`time-${hours}`, renderer.render(sampleRecord({ hours, expiresAt: null }), t, 'en-CA')), '-']));
+        return /(\S+ (?:hours?|minutes?)(?: \S+ minutes?)?) of training/.exec(text)?.[1] ?? text;
+      };
+      expect(time(0.75)).toBe('45 minutes');
+      expect(time(1 / 60)).toBe('1 minute');
+      expect(time(1)).toBe('1 hour');
+      expect(time(1.5)).toBe('1.5 hours');
+      expect(time(1.08)).toBe('1 hour 5 minutes');
+      expect(time(2.17)).toBe('2 hours 10 minutes');
+    });
+
+    test('no signature line without a signatory; with one, a line above the name', () => {
+      const strokes = (pdf: Buffer): number => inflatedStreams(pdf).join('\n').split('\n').filter((l) => l === 'S').length;
+      const unsigned = makeRenderer({ signatoryName: '', signatoryTitle: '' }).render(sampleRecord(), t, 'en-CA');
+      const signed = renderer.render(sampleRecord(), t, 'en-CA');
+      expect(strokes(signed) - strokes(unsigned)).toBe(1);
+      const text = squash(poppler('pdftotext', [write('unsigned', unsigned), '-']));
+      expect(text).not.toContain('Jordan Rivera');
+      expect(text).toContain('Alex Example');
+    });
+
     test('dates follow the locale, in UTC', () => {
       // 23:30 UTC on the 14th is already the 15th in some zones and still the 14th in others.
       const record = sampleRecord({ issuedAt: new Date('2025-03-14T23:30:00Z'), expiresAt: null });
@@ -356,11 +384,10 @@ describe('certificate PDF', () => {
 
   test('every key the renderer uses has an English string', () => {
     const t = englishT();
-    // hours is plural: its _one and _other forms must both exist.
     for (const key of CERTIFICATE_PDF_KEYS) {
-      const forms = key === 'certificate.pdf.hours' ? [`${key}_one`, `${key}_other`] : [key];
+      const forms = PLURAL.has(key) ? [`${key}_one`, `${key}_other`] : [key];
       for (const form of forms) expect(Object.keys(strings)).toContain(form);
-      expect(t(key, { count: 2, name: 'N', course: 'C', date: 'D', url: 'U', code: 'X' })).not.toBe(key);
+      expect(t(key, { count: 2, name: 'N', course: 'C', date: 'D', url: 'U', code: 'X', duration: 'D', hours: 'H', minutes: 'M' })).not.toBe(key);
     }
   });
 });

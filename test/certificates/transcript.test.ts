@@ -117,3 +117,19 @@ test('a long transcript runs onto more pages, each course whole on one page, eac
     expect(pages.find((page) => page.includes(title))).toContain(`${101 + i} hours`);
   });
 });
+
+test('each course\'s time as it is said: "1 hour", "45 minutes", "1 hour 5 minutes", never "1 hours"', async () => {
+  const courses = [1, 0.75, 1.08, 6.5].map((hours, i) => sampleCertificateView({ id: i + 1, courseTitle: `Course ${i + 1}`, hours }));
+  const text = squash(pdfText(dir, 'times', await render('Alex Example', courses)));
+  // (pdftotext puts the titles, read from their ActualText, apart from the facts: only the facts are checked.)
+  for (const time of ['1 hour', '45 minutes', '1 hour 5 minutes', '6.5 hours']) expect(text).toContain(`Completed March 14, 2025 · ${time} · expires`);
+  expect(text).not.toMatch(/\b1 hours\b/);
+});
+
+test.each([['persian', 'سارا محمدی'], ['persian and latin', 'Sara محمدی Tehrani'], ['hebrew', 'דוד כהן']])('a right-to-left name (%s) reads back as typed', async (label, name) => {
+  const pdf = await render(name, [sampleCertificateView({ courseTitle: 'حقوق و کرامت' })]);
+  const text = squash(pdfText(dir, `rtl-${label.replace(/\W+/g, '-')}`, pdf).replace(/[\u202a-\u202e\u200e]/g, ''));
+  expect(text).toContain(name);
+  expect(text).toContain('حقوق و کرامت');
+  expect(drawnGlyphIds(pdf)).not.toContain(0);
+});
