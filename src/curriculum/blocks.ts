@@ -2,13 +2,15 @@
 // Splits a module body into Markdown and blocks, and compiles each block, reporting problems by line.
 import type { CompiledCheck, CompiledReflection, Segment } from './types';
 import { escapeHtml, renderInline, renderMarkdown, type RenderContext } from './render';
+import { SLUG as ID } from './names';
 
 export const BLOCK_NAMES = ['check', 'reflection', 'scenario', 'note', 'tip', 'caution', 'voice', 'video', 'audio'] as const;
-type BlockName = (typeof BLOCK_NAMES)[number];
+/** `survey` is a block of course.md (survey.ts): in a module it is read, then refused with a reason. */
+const KNOWN_BLOCKS: readonly string[] = [...BLOCK_NAMES, 'survey'];
+type BlockName = (typeof BLOCK_NAMES)[number] | 'survey';
 
 const OPEN = /^:::\s*([A-Za-z-]+)\s*(.*?)\s*$/;
 const CLOSE = /^:::\s*$/;
-const ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 interface Block {
   name: BlockName;
@@ -43,7 +45,7 @@ export function splitBlocks(body: string, report: Report): Part[] {
       const m = OPEN.exec(raw);
       if (m) {
         const name = m[1].toLowerCase();
-        if (!(BLOCK_NAMES as readonly string[]).includes(name)) {
+        if (!KNOWN_BLOCKS.includes(name)) {
           report(lineNo, 'blockUnknown', { name: m[1], names: BLOCK_NAMES.join(', ') });
         }
         if (text.length) parts.push({ kind: 'markdown', text: text.join('\n'), line: textLine });
@@ -62,7 +64,7 @@ export function splitBlocks(body: string, report: Report): Part[] {
     }
     if (open && !inFence) {
       if (CLOSE.test(raw)) {
-        if ((BLOCK_NAMES as readonly string[]).includes(open.name)) parts.push({ kind: 'block', block: open });
+        if (KNOWN_BLOCKS.includes(open.name)) parts.push({ kind: 'block', block: open });
         open = null;
         return;
       }
@@ -79,7 +81,7 @@ export function splitBlocks(body: string, report: Report): Part[] {
   return parts;
 }
 
-interface ListItem {
+export interface ListItem {
   text: string;
   line: number;
   /** Lines of `>` text directly under the item. */
@@ -88,7 +90,7 @@ interface ListItem {
 }
 
 /** Parses a `- item` list with `>` lines and nested items under each, by indentation. */
-function parseList(lines: string[], firstLine: number, report: Report): ListItem[] {
+export function parseList(lines: string[], firstLine: number, report: Report): ListItem[] {
   const root: ListItem[] = [];
   const stack: { indent: number; item: ListItem }[] = [];
   lines.forEach((raw, i) => {
@@ -116,6 +118,38 @@ function parseList(lines: string[], firstLine: number, report: Report): ListItem
   return root;
 }
 
+/** `[x] text` or `[ ] text`: an option marked right or wrong. */
+const MARK = /^\[( |x|X)\]\s*(.*)$/;
+
+/** A check's block arguments: its name, and `keep-order` to show the options as written. */
+export function checkArgs(args: string): { name: string; keepOrder: boolean } {
+  const words = args.trim().split(/\s+/).filter(Boolean);
+  return { name: words.filter((w) => w !== 'keep-order').join(' '), keepOrder: words.includes('keep-order') };
+}
+
+/** The words of a fragment of our own HTML, for comparing options and feedback. */
+export function plainTextOf(html: string): string {
+  return html.replace(/<[^>]+>/g, ' ').replace(/&[a-z]+;|&#\d+;/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Two options, "True" and "False" (in either case, with or without a full stop). */
+function isTrueFalse(options: string[]): boolean {
+  const words = options.map((o) => plainTextOf(o).toLowerCase().replace(/\.$/, ''));
+  return words.length === 2 && words[0] === 'true' && words[1] === 'false';
+}
+
+/** Every option says the same thing back: the feedback teaches nothing about the choice made. */
+function sameFeedbackEverywhere(options: { feedbackHtml: string | null }[]): boolean {
+  const texts = options.map((o) => plainTextOf(o.feedbackHtml ?? ''));
+  return texts.length >= 2 && texts[0] !== '' && texts.every((t) => t === texts[0]);
+}
+
+/** A scenario's title as a name: "The licence check" → "the-licence-check". */
+function slugOf(title: string): string {
+  const slug = title.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '');
+  return slug ? `scenario-${slug}` : '';
+}
+
 function leadAndList(lines: string[]): { lead: string[]; list: string[]; listOffset: number } {
   const start = lines.findIndex((l) => /^[-*]\s+/.test(l));
   if (start < 0) return { lead: lines, list: [], listOffset: lines.length };
@@ -140,7 +174,8 @@ export function compileBody(body: string, ctx: RenderContext, moduleKey: string,
   const idFor = (prefix: string, args: string, line: number): string => {
     const given = args.trim();
     if (given && !ID.test(given)) report(line - 1, 'blockName', { name: given });
-    const count = prefix === 'check' ? out.checks.length : out.reflections.length;
+    const count = prefix === 'check' ? out.checks.filter((c) => c.kind !== 'scenario').length
+      : prefix === 'scenario' ? out.checks.filter((c) => c.kind === 'scenario').length : out.reflections.length;
     let id = given && ID.test(given) ? given : `${prefix}-${count + 1}`;
     if (ids.has(id)) {
       report(line - 1, 'blockNameTwice', { name: id });
@@ -149,6 +184,36 @@ export function compileBody(body: string, ctx: RenderContext, moduleKey: string,
     ids.add(id);
     return `${moduleKey}--${id}`;
   };
+
+  function compileGradedScenario(b: Block, lead: string[], items: ListItem[]): void {
+    const at = (offset: number) => withOffset(ctx, b.line - 1 + offset);
+    // Follow-up choices under a marked choice are read, not graded: shown with its outcome.
+    const followUp = (item: ListItem): string => {
+      if (MARK.test(item.text)) report(item.line, 'scenarioNestedMark');
+      if (!item.follow.length) report(item.line, 'scenarioOutcome');
+      const next = item.children.length ? `<div class="choices">${item.children.map(followUp).join('')}</div>` : '';
+      return `<details class="choice"><summary>${renderInline(item.text, at(item.line - b.line))}</summary>`
+        + `<div class="outcome">${renderMarkdown(item.follow.join('\n'), at(item.line - b.line))}${next}</div></details>`;
+    };
+    const options = items.map((item) => {
+      const m = MARK.exec(item.text);
+      if (!m) report(item.line, 'scenarioMarkEvery');
+      if (!item.follow.length) report(item.line, 'scenarioOutcome');
+      const outcome = renderMarkdown(item.follow.join('\n'), at(item.line - b.line));
+      const next = item.children.length ? `<div class="choices">${item.children.map(followUp).join('')}</div>` : '';
+      return { html: renderInline(m ? m[2] : item.text, at(item.line - b.line)), correct: Boolean(m && m[1] !== ' '), feedbackHtml: outcome + next };
+    });
+    if (!options.some((o) => o.correct)) report(b.line - 1, 'checkNoCorrect');
+    if (sameFeedbackEverywhere(options)) report(b.line - 1, 'checkSameFeedback', {}, 'warning');
+    const title = b.args.trim();
+    const id = idFor('scenario', title ? slugOf(title) : '', b.line);
+    const multiple = options.filter((o) => o.correct).length > 1;
+    out.checks.push({
+      id, questionHtml: renderMarkdown(lead.join('\n'), at(0)), multiple, options, kind: 'scenario',
+      keepOrder: false, titleHtml: title ? renderInline(title, at(-1)) : null,
+    });
+    out.segments.push({ kind: 'check', id });
+  }
 
   for (const part of splitBlocks(body, report)) {
     if (part.kind === 'markdown') {
@@ -167,7 +232,7 @@ export function compileBody(body: string, ctx: RenderContext, moduleKey: string,
         const { lead, list, listOffset } = leadAndList(b.lines);
         const items = parseList(list, b.line + listOffset, report);
         const options = items.map((item) => {
-          const m = /^\[( |x|X)\]\s*(.*)$/.exec(item.text);
+          const m = MARK.exec(item.text);
           if (!m) report(item.line, 'checkOptionMark');
           if (!item.follow.length) report(item.line, 'checkFeedback', {}, 'warning');
           if (item.children.length) report(item.children[0].line, 'checkSubOptions');
@@ -180,8 +245,15 @@ export function compileBody(body: string, ctx: RenderContext, moduleKey: string,
         if (!lead.join('').trim()) report(b.line, 'checkQuestion');
         if (options.length < 2) report(b.line - 1, 'checkTwoOptions');
         else if (!options.some((o) => o.correct)) report(b.line - 1, 'checkNoCorrect');
-        const id = idFor('check', b.args, b.line);
-        out.checks.push({ id, questionHtml: renderMarkdown(lead.join('\n'), at(0)), multiple: options.filter((o) => o.correct).length > 1, options });
+        if (sameFeedbackEverywhere(options)) report(b.line - 1, 'checkSameFeedback', {}, 'warning');
+        const { name, keepOrder } = checkArgs(b.args);
+        const id = idFor('check', name, b.line);
+        const multiple = options.filter((o) => o.correct).length > 1;
+        const trueFalse = !multiple && isTrueFalse(options.map((o) => o.html));
+        out.checks.push({
+          id, questionHtml: renderMarkdown(lead.join('\n'), at(0)), multiple, options,
+          kind: multiple ? 'multiple' : trueFalse ? 'true-false' : 'single', keepOrder: keepOrder || trueFalse,
+        });
         out.segments.push({ kind: 'check', id });
         break;
       }
@@ -196,6 +268,12 @@ export function compileBody(body: string, ctx: RenderContext, moduleKey: string,
         const items = parseList(list, b.line + listOffset, report);
         if (!lead.join('').trim()) report(b.line, 'scenarioSituation');
         if (items.length < 2) report(b.line - 1, 'scenarioTwoChoices');
+        // A scenario whose choices are marked [x] / [ ] is graded like a check: the learner
+        // chooses, the server says whether it was a good choice and shows what follows.
+        if (items.some((item) => MARK.test(item.text))) {
+          compileGradedScenario(b, lead, items);
+          break;
+        }
         const choice = (item: ListItem): string => {
           if (!item.follow.length) report(item.line, 'scenarioOutcome');
           const outcome = renderMarkdown(item.follow.join('\n'), at(item.line - b.line));
@@ -219,6 +297,10 @@ export function compileBody(body: string, ctx: RenderContext, moduleKey: string,
         html(`<figure class="block voice"><blockquote>${renderMarkdown(inner, at(0))}</blockquote><figcaption>${by}</figcaption></figure>`);
         break;
       }
+      case 'survey':
+        // The survey is the course's, asked before its first module and at its end.
+        report(b.line - 1, 'surveyInModule');
+        break;
       case 'video':
       case 'audio': {
         const src = b.args.trim();

@@ -5,16 +5,27 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
 import { z } from 'zod';
-import { AUDIENCES, type CompiledCourse, type CompiledModule, type MediaFile, type Problem } from './types';
+import { AUDIENCES, REVIEW_STATUSES, type CompiledCourse, type CompiledModule, type MediaFile, type Problem } from './types';
 import { anchorFor, findRawHtml, renderMarkdown, RENDERER_VERSION, type RenderContext } from './render';
 import { compileBody } from './blocks';
 import { problemAt } from './problems';
+import { titleProblems } from './certificate-text';
 import { createI18n } from '../i18n';
-
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const MODULE_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$/;
+import { MEDIA_NAME, MODULE_FILE, SLUG } from './names';
+import { compileCompletion, compileGrading, completionSchema, gradingSchema, unknownReferences } from './course-rules';
+import { compileSurvey, extractSurvey } from './survey';
+import { answerCues, cueWarnings } from './cues';
 
 const text = (max: number) => z.string().trim().min(1, 'field.empty').max(max, 'field.tooLong');
+
+/** One line of a course's record of review: which part, who should review it, and whether they have. */
+const reviewSchema = z.strictObject({
+  part: text(300),
+  by: text(300),
+  status: z.enum(REVIEW_STATUSES),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'field.date').optional(),
+  note: text(500).optional(),
+});
 
 const courseSchema = z.strictObject({
   title: text(200),
@@ -27,6 +38,9 @@ const courseSchema = z.strictObject({
   version_notes: text(2000).optional(),
   validity_months: z.number().int('field.wholeMonths').min(1, 'field.positive').max(120, 'field.tooBig').optional(),
   refresher: z.string().regex(SLUG, 'field.courseSlug').optional(),
+  review: z.array(reviewSchema).default([]),
+  grading: gradingSchema.optional(),
+  completion: completionSchema.optional(),
 });
 
 const glossarySchema = z.strictObject({
@@ -46,6 +60,7 @@ const moduleSchema = z.strictObject({
   minutes: z.number().int('field.wholeMinutes').positive('field.positive'),
   objectives: z.array(text(300)).default([]),
   content_warning: text(500).optional(),
+  handout: z.boolean().optional(),
 });
 
 interface Source {
@@ -97,8 +112,10 @@ function validate<T>(schema: z.ZodType<T>, fm: FrontMatter, src: Source, problem
   for (const issue of result.error.issues) {
     const key = String(issue.path[0] ?? '');
     if (issue.code === 'unrecognized_keys') {
+      // A key inside a field (grading: { colour: ... }) is named with its field, at the field's line.
+      const parent = issue.path.map(String).join('.');
       for (const k of issue.keys) {
-        problems.push(problemAt(src.file, fm.keyLines.get(k) ?? 2, 'unknownField', { field: k }));
+        problems.push(problemAt(src.file, (parent ? fm.keyLines.get(String(issue.path[0])) : fm.keyLines.get(k)) ?? 2, 'unknownField', { field: parent ? `${parent}.${k}` : k }));
       }
       continue;
     }
@@ -187,7 +204,7 @@ function readMedia(root: string, files: CourseFiles, problems: Problem[], source
     const name = rel.slice('media/'.length);
     const file = path.join(root, rel);
     const type = MEDIA_TYPES[path.extname(name).toLowerCase()];
-    if (!/^[A-Za-z0-9._-]+$/.test(name)) {
+    if (!MEDIA_NAME.test(name)) {
       problems.push(problemAt(file, 1, 'mediaName'));
       continue;
     }
@@ -264,6 +281,7 @@ export function parseCourseFiles(slug: string, files: CourseFiles, root: string)
   const sources: Source[] = [{ file: courseFile, content: files.get('course.md')!.toString('utf8') }];
   const courseFm = splitFrontMatter(sources[0], problems);
   const meta = courseFm ? validate(courseSchema, courseFm, sources[0], problems) : null;
+  if (meta && courseFm) problems.push(...titleProblems(meta.title, courseFile, courseFm.keyLines.get('title') ?? 2));
   const media = readMedia(dir, files, problems, sources);
   const glossary = readGlossary(dir, files, problems, sources);
 
@@ -294,7 +312,11 @@ export function parseCourseFiles(slug: string, files: CourseFiles, root: string)
   });
 
   if (courseFm) checkBody(courseFm, sources[0], problems);
-  const overviewHtml = courseFm ? renderMarkdown(courseFm.body, context(courseFile, courseFm.bodyLine - 1)) : '';
+  // The survey block lives in course.md's body; the rest of the body is the overview.
+  const courseCtx = context(courseFile, courseFm ? courseFm.bodyLine - 1 : 0);
+  const { overview, block: surveyBlock } = courseFm ? extractSurvey(courseFm.body, courseCtx.problem) : { overview: '', block: null };
+  const survey = surveyBlock ? compileSurvey(surveyBlock, courseCtx, courseCtx.problem) : null;
+  const overviewHtml = courseFm ? renderMarkdown(overview, courseCtx) : '';
 
   const modules: CompiledModule[] = [];
   const numbers = new Map<string, string>();
@@ -321,10 +343,20 @@ export function parseCourseFiles(slug: string, files: CourseFiles, root: string)
     const ctx = context(file, fm.bodyLine - 1);
     const body = compileBody(fm.body, ctx, key, ctx.problem);
     if (m) {
-      modules.push({ key, title: m.title, minutes: m.minutes, objectives: m.objectives, contentWarning: m.content_warning ?? null, ...body });
+      // A handout is made to print: checks and reflections are forms, and forms are not printed.
+      if (m.handout && (body.checks.length || body.reflections.length)) {
+        problems.push(problemAt(file, fm.keyLines.get('handout') ?? 2, 'handoutInteractive', {}, 'warning'));
+      }
+      modules.push({ key, title: m.title, minutes: m.minutes, objectives: m.objectives, contentWarning: m.content_warning ?? null, handout: m.handout ?? false, ...body });
     }
   }
   if (moduleFiles.length === 0) error(courseFile, 1, 'noModules');
+  const grading = compileGrading(meta?.grading);
+  const completion = compileCompletion(meta?.completion);
+  for (const p of unknownReferences(grading, completion, modules, Boolean(survey))) {
+    error(courseFile, courseFm?.keyLines.get(p.field) ?? 2, p.key, p.params);
+  }
+  for (const w of cueWarnings(answerCues(modules))) problems.push(problemAt(courseFile, 1, w.key, w.params, 'warning'));
   for (const f of media.files) {
     if (!usedMedia.has(f.path)) problems.push(problemAt(path.join(dir, f.path), 1, 'mediaUnused', {}, 'warning'));
   }
@@ -348,6 +380,10 @@ export function parseCourseFiles(slug: string, files: CourseFiles, root: string)
       versionNotes: meta.version_notes ?? null,
       validityMonths: meta.validity_months ?? null,
       refresher: meta.refresher ?? null,
+      review: meta.review.map((r) => ({ part: r.part, by: r.by, status: r.status, date: r.date ?? null, note: r.note ?? null })),
+      grading,
+      completion,
+      survey,
       overviewHtml,
       modules,
       glossary: glossaryList(),

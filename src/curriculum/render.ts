@@ -4,7 +4,7 @@
 import MarkdownIt from 'markdown-it';
 
 /** Bump when rendering output changes, so every course is republished with the new HTML. */
-export const RENDERER_VERSION = '2';
+export const RENDERER_VERSION = '4';
 
 type Token = MarkdownIt.Token;
 
@@ -49,11 +49,61 @@ md.renderer.rules.glossary_ref = (tokens, idx) => {
   return href ? `<a class="term" href="${md.utils.escapeHtml(href)}">${text}</a>` : text;
 };
 
+// Tables: a phone is too narrow for three columns side by side. Each table is wrapped in a
+// labelled region that scrolls sideways when it must (focusable, so a keyboard can scroll it),
+// and each body cell carries its column's heading in data-label, so the stylesheet can stack a
+// row into "heading: value" lines on a narrow screen (public/css/site.css, "Tables on phones").
+md.renderer.rules.table_open = (tokens, idx, options, _env, self) => {
+  const label = (tokens[idx].meta as { label?: string } | null)?.label ?? '';
+  // A region needs a name; a table whose headings are all empty gets a plain scrolling box.
+  const region = label ? ` role="region" aria-label="${md.utils.escapeHtml(label)}"` : '';
+  return `<div class="table-wrap"${region} tabindex="0">\n${self.renderToken(tokens, idx, options)}`;
+};
+md.renderer.rules.table_close = (tokens, idx, options, _env, self) => `${self.renderToken(tokens, idx, options)}</div>\n`;
+
+/** The words of an inline token, without Markdown marks: what a column heading says. */
+function plainText(token: Token | undefined): string {
+  const parts: string[] = [];
+  const walk = (list: Token[] | null) => {
+    for (const t of list ?? []) {
+      if (t.type === 'text' || t.type === 'code_inline') parts.push(t.content);
+      else if (t.type === 'glossary_ref') parts.push((t.meta as { label: string }).label);
+      else if (t.type === 'softbreak' || t.type === 'hardbreak') parts.push(' ');
+      walk(t.children);
+    }
+  };
+  walk(token?.children ?? null);
+  return parts.join('').replace(/\s+/g, ' ').trim();
+}
+
+/** Gives each table its label (its column headings) and each body cell the heading of its column. */
+function labelTables(tokens: Token[]): void {
+  let headings: string[] = [];
+  let column = 0;
+  let table: Token | null = null;
+  tokens.forEach((token, i) => {
+    if (token.type === 'table_open') {
+      table = token;
+      headings = [];
+    } else if (token.type === 'th_open') {
+      headings.push(plainText(tokens[i + 1]));
+    } else if (token.type === 'thead_close' && table) {
+      table.meta = { ...(table.meta ?? {}), label: headings.filter(Boolean).join(', ') };
+    } else if (token.type === 'tr_open') {
+      column = 0;
+    } else if (token.type === 'td_open') {
+      const heading = headings[column++];
+      if (heading) token.attrSet('data-label', heading);
+    }
+  });
+}
+
 export function anchorFor(term: string): string {
   return 'term-' + term.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
-const EXTERNAL = /^(https?:|mailto:)/i;
+// tel: lets a reader on a phone call a support line with one tap.
+const EXTERNAL = /^(https?:|mailto:|tel:\+?[0-9]+$)/i;
 
 function checkTokens(tokens: Token[], ctx: RenderContext, line: number): void {
   for (const token of tokens) {
@@ -92,6 +142,7 @@ function checkTokens(tokens: Token[], ctx: RenderContext, line: number): void {
 export function renderMarkdown(source: string, ctx?: RenderContext): string {
   const tokens = md.parse(source, {});
   if (ctx) checkTokens(tokens, ctx, 1);
+  labelTables(tokens);
   return md.renderer.render(tokens, md.options, {});
 }
 

@@ -25,7 +25,7 @@ test('a check keeps its answers and feedback out of the page HTML', () => {
   expect(problems).toEqual([]);
   expect(html).toBe('<p>Intro</p>\n[check:mod--check-1]');
   expect(out.checks[0]).toEqual({
-    id: 'mod--check-1', questionHtml: '<p>Why?</p>\n', multiple: false,
+    id: 'mod--check-1', questionHtml: '<p>Why?</p>\n', multiple: false, kind: 'single', keepOrder: false,
     options: [
       { html: 'Because.', correct: false, feedbackHtml: '<p>No.</p>\n' },
       { html: 'Because <strong>so</strong>.', correct: true, feedbackHtml: '<p>Yes.</p>\n' },
@@ -82,7 +82,7 @@ test('links, images and glossary terms are checked', () => {
   expect(html).toContain('<a href="https://example.org" rel="noopener noreferrer">web</a>');
   expect(problems).toEqual([
     '1: "unknown thing" is not defined in glossary.md: add it there, or remove the [[ ]]',
-    '3: link to "03-gone.md" leads nowhere: link another module by its file name (e.g. 02-next-topic.md), a file in media/, or a full https:// address',
+    '3: link to "03-gone.md" leads nowhere: link another module by its file name (e.g. 02-next-topic.md), a file in media/, a full https:// address, or a phone number written tel:+18005630808',
     '5: image "media/none.png" has no alt text: describe what it shows, e.g. ![A bad-date report form](media/none.png)',
     '5: image "media/none.png" is not in this course\'s media/ folder: put the file there and write media/none.png',
   ]);

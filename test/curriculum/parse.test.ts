@@ -123,10 +123,12 @@ test('the bundled curriculum passes its own checker', () => {
   ]);
   for (const c of courses) {
     // The starter curriculum's own promises: four modules or more, a knowledge check in every
-    // module, a scenario and a reflection in every course, and sources cited in every module.
+    // module that teaches (a handout is a page to print, with no forms), a scenario and a
+    // reflection in every course, and sources cited in every module. The stricter quality bar is
+    // in starter-quality.test.ts.
     expect(c.modules.length).toBeGreaterThanOrEqual(4);
     for (const m of c.modules) {
-      expect({ module: m.key, checks: m.checks.length > 0 }).toEqual({ module: m.key, checks: true });
+      expect({ module: m.key, checks: m.checks.length > 0 }).toEqual({ module: m.key, checks: !m.handout });
       expect(htmlOf(m)).toMatch(/<h2>Sources<\/h2>/);
     }
     expect(c.modules.some((m) => htmlOf(m).includes('class="block scenario"'))).toBe(true);

@@ -1,6 +1,7 @@
 // Knowledge checks, reflections, content warnings, the glossary and media, as a learner meets them.
 import request from 'supertest';
 import { createTestApp, csrfFrom, registerLearner, type TestApp } from '../support/app';
+import { answer, attemptOnPage, optionsOnPage } from '../support/assessment';
 
 let t: TestApp;
 beforeAll(async () => { t = await createTestApp(); });
@@ -27,25 +28,30 @@ test('a content warning comes first, with the choice to continue or skip', async
   expect(body.text).toContain('Does trafficking require crossing a border?');
 });
 
-test('answers and feedback are not in the page until the learner answers', async () => {
+test('answers and feedback are not in the page until the learner answers, even with options shuffled', async () => {
   const { agent, csrf } = await enrolled();
   const page = await agent.get(`${MODULE}?continue=1`).expect(200);
   expect(page.text).not.toContain('holding or controlling someone involves no travel');
-  expect(page.text).not.toMatch(/correct/i);
-  const wrong = await agent.post(`${MODULE}/checks/everything--border`).type('form').send({ _csrf: csrf, option: '0' }).expect(200);
+  expect(page.text).not.toMatch(/correct|right answer/i);
+  // The options' form values are opaque ids, not their positions: nothing on the page tells the right one.
+  const shown = optionsOnPage(page.text, 'everything--border');
+  expect(shown.map((o) => o.text).sort()).toEqual(['No.', 'Yes, always.']);
+  for (const o of shown) expect(o.id).toMatch(/^[0-9a-f]{10}$/);
+  const partial = await answer(agent, csrf, MODULE, 'everything--check-2', ['Working indoors.']);
+  expect(partial.text).toContain('Not quite.');
+  const wrong = await answer(agent, csrf, MODULE, 'everything--border', ['Yes, always.']);
   expect(wrong.text).toContain('Not quite.');
   expect(wrong.text).toContain('holding or controlling someone involves no travel');
   // Only the chosen option's feedback is shown.
   expect(wrong.text).not.toContain('the offence is about control and exploitation');
-  const right = await agent.post(`${MODULE}/checks/everything--border`).type('form').send({ _csrf: csrf, option: '1' }).expect(200);
+  const right = await answer(agent, csrf, MODULE, 'everything--border', ['No.']);
   expect(right.text).toContain('That is right.');
-  const multi = await agent.post(`${MODULE}/checks/everything--check-2`).type('form').send({ _csrf: csrf, option: ['0', '1'] }).expect(200);
+  const multi = await answer(agent, csrf, MODULE, 'everything--check-2', ['Working indoors.', 'Screening clients.']);
   expect(multi.text).toContain('That is right.');
-  const partial = await agent.post(`${MODULE}/checks/everything--check-2`).type('form').send({ _csrf: csrf, option: ['0'] }).expect(200);
-  expect(partial.text).toContain('Not quite.');
-  const none = await agent.post(`${MODULE}/checks/everything--border`).type('form').send({ _csrf: csrf }).expect(422);
+  const attempt = attemptOnPage((await agent.get(`${MODULE}?continue=1`)).text, 'everything--border');
+  const none = await agent.post(`${MODULE}/checks/everything--border`).type('form').send({ _csrf: csrf, attempt }).expect(422);
   expect(none.text).toContain('Choose an answer first.');
-  await agent.post(`${MODULE}/checks/no-such-check`).type('form').send({ _csrf: csrf, option: '0' }).expect(404);
+  await agent.post(`${MODULE}/checks/no-such-check`).type('form').send({ _csrf: csrf, option: '0', attempt: '1' }).expect(404);
 });
 
 test('a reflection is saved privately, kept on error, and never shown to anyone else', async () => {
