@@ -5,6 +5,7 @@ import { navigationFor } from './navigation';
 import type { Translate } from '../i18n-compiled';
 import type {} from 'i18next-http-middleware';
 import type { Express, Request, Response, NextFunction } from 'express';
+import { formatDuration } from '../certificates/record';
 
 declare module 'express-serve-static-core' {
   interface Response {
@@ -28,6 +29,8 @@ interface LanguageLocals {
   errorText(e: string | { key: string; params: Record<string, unknown> }): string;
   formatDate(d: Date): string;
   formatNumber(n: number): string;
+  /** A training time as it is said: "50 minutes", "1 hour 10 minutes" (as on certificates). */
+  formatDuration(hours: number): string;
 }
 
 /**
@@ -48,6 +51,7 @@ function languageLocals(t: Translate, lang: string): LanguageLocals {
       errorText: (e) => (typeof e === 'string' ? t(e) : t(e.key, e.params)),
       formatDate: (d) => dateFormat.format(d),
       formatNumber: (n) => numberFormat.format(n),
+      formatDuration: (hours) => formatDuration(hours, t),
     };
     byTranslate.set(t, l);
   }
@@ -80,6 +84,7 @@ export function viewLocals(req: Request, res: Response, next: NextFunction): voi
   locals.lang = l.lang;
   locals.formatDate = l.formatDate;
   locals.formatNumber = l.formatNumber;
+  locals.formatDuration = l.formatDuration;
   locals.user = req.user ?? null;
   locals.currentPath = req.path;
   // The layout's links, from the user's capabilities: views never test roles.

@@ -6,7 +6,8 @@ import type { Writable } from 'node:stream';
 import { Zip, ZipPassThrough } from 'fflate';
 import type { CertificateService } from '../certificates/service';
 import { toRecord } from '../certificates/service';
-import { CertificateInputError, type CertificateRenderer, type Translate } from '../certificates/pdf';
+import { CertificateInputError, type Translate } from '../certificates/pdf';
+import type { CertificateRenderService } from '../certificates/render-pool';
 import { formatCode } from '../certificates/codes';
 import { BOM, csvLine } from './csv';
 
@@ -48,7 +49,7 @@ export async function writeCertificatesZip(out: Writable, o: {
   /** The certificates that count for the report's cells, and whose they are. */
   wanted: { certificateId: number; person: ZipPerson }[];
   certificates: CertificateService;
-  renderer: CertificateRenderer;
+  renderer: CertificateRenderService;
   t: Translate;
   lang: string;
 }): Promise<void> {
@@ -85,7 +86,8 @@ export async function writeCertificatesZip(out: Writable, o: {
       const file = `${c.courseSlug}/${formatCode(c.code)}.pdf`;
       let pdf: Buffer;
       try {
-        pdf = o.renderer.render(toRecord(c), o.t, o.lang);
+        // In the render pool's worker threads: a large zip does not stall other requests.
+        pdf = await o.renderer.renderAsync(toRecord(c), o.lang);
       } catch (err) {
         // A name no font prints (possible for names from before that check) is left out and said.
         if (!(err instanceof CertificateInputError)) throw err;

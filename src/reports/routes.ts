@@ -10,7 +10,7 @@ import { badRequest, notFound } from '../http/errors';
 import type { OrganizationService } from '../organizations/service';
 import type { Organization } from '../organizations/types';
 import type { CertificateService } from '../certificates/service';
-import type { CertificateRenderer } from '../certificates/pdf';
+import type { CertificateRenderService } from '../certificates/render-pool';
 import type { CertificateFonts } from '../certificates/fonts';
 import { REQUIREMENT_STATUSES } from '../organizations/requirements';
 import { canReport, choosesOrganization, type ReportAction } from './policy';
@@ -27,7 +27,7 @@ export interface ReportRouteDeps {
   reports: ReportService;
   organizations: OrganizationService;
   certificates: CertificateService;
-  renderer: CertificateRenderer;
+  renderer: CertificateRenderService;
   fonts: CertificateFonts;
   clock: Clock;
   appName: string;

@@ -9,14 +9,9 @@
  * carry ActualText, so text extraction gives them exactly as written. A character no font has is
  * left out of the drawing, never drawn as a box. Nothing of reflections or answers.
  */
-import PDFDocument from 'pdfkit';
-import { embeddingLevels } from '../certificates/bidi';
+import { createFlowingPdf } from '../certificates/flowing-pdf';
 import type { CertificateFonts } from '../certificates/fonts';
-import { chainEntries, clustersOf, fontChains, layLine, Shaper, wrap, type Cluster, type Face, type FontChains, type LaidLine } from '../certificates/layout';
 import type { Translate } from '../certificates/pdf';
-import { escapeXmpInfo, finish, freshGlyphCaches } from '../certificates/pdfkit-patches';
-import { tagging } from '../certificates/tagging';
-import { drawLine } from '../certificates/typeset';
 import type { ReportRow, ReportSummary } from './types';
 
 /** People listed as needing attention; the CSV has everyone. */
@@ -33,24 +28,6 @@ export interface SummaryPdfInput {
   appName: string;
 }
 
-const INK = '#1f2328';
-const LINE_GAP = 2;
-const MARGIN = 56;
-
-/** A paragraph broken into lines at `size` within `width`, as the transcript sets one. */
-type Paragraph = { lines: LaidLine[]; step: number; ascent: number; rtl: boolean };
-
-function paragraph(shaper: Shaper, chains: FontChains, text: string, face: Face, size: number, width: number): Paragraph {
-  // What no font can print is left out rather than drawn as boxes (the ActualText keeps it).
-  const { clusters } = clustersOf(text, chains[face]);
-  const entries = [...new Set(clusters.map((c: Cluster) => c.entry))];
-  if (entries.length === 0) entries.push(chains[face][0]!);
-  const step = Math.max(...entries.map((e) => e.ascent - e.descent + e.lineGap)) * size + LINE_GAP;
-  const ascent = Math.max(...entries.map((e) => e.ascent)) * size;
-  const lines = wrap(shaper, clusters, size, width, 0).map((line) => layLine(shaper, line, size));
-  return { lines, step, ascent, rtl: embeddingLevels(text).paragraph % 2 === 1 };
-}
-
 export async function renderSummaryPdf(fonts: CertificateFonts, input: SummaryPdfInput, t: Translate, locale: string): Promise<Buffer> {
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
   const month = new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -59,52 +36,8 @@ export async function renderSummaryPdf(fonts: CertificateFonts, input: SummaryPd
   const tr = (key: string, opts: Record<string, unknown> = {}) => t(key, { ...opts, interpolation: { escapeValue: false } });
   const s = input.summary;
   const title = tr('reports.pdf.title', { organization: input.organizationName });
-  const chains = fontChains(fonts);
-  freshGlyphCaches(chainEntries(chains).filter((e) => e.loaded).map((e) => e.font));
-  const doc = new PDFDocument({
-    size: 'LETTER', margin: MARGIN, tagged: true, lang: locale, displayTitle: true, pdfVersion: '1.7',
-    font: null as unknown as string,
-    info: { Title: title, Author: input.appName, Creator: 'Bridgework', CreationDate: input.generatedAt, ModDate: input.generatedAt },
-  });
-  escapeXmpInfo(doc);
-  const root = doc.struct('Document');
-  doc.addStructure(root);
-  const { withActualText } = tagging(doc, root);
-  const shaper = new Shaper();
-  const width = doc.page.width - 2 * MARGIN;
-  let y = MARGIN;
-
-  const drawParagraph = (p: Paragraph): void => {
-    for (const line of p.lines) {
-      if (y + p.step > doc.page.height - MARGIN) {
-        doc.addPage();
-        y = MARGIN;
-      }
-      drawLine(doc, line, p.rtl ? MARGIN + width - line.width : MARGIN, y + p.ascent, INK);
-      y += p.step;
-    }
-  };
-  const block = (type: 'H1' | 'H2' | 'P', face: Face, size: number, text: string, gap = 4) => {
-    const p = paragraph(shaper, chains, text, face, size, width);
-    root.add(doc.struct(type, {}, () => drawParagraph(p)));
-    y += (gap / 10) * p.step;
-  };
-  /** A text with names in it: extraction must give it as written. */
-  const asWritten = (type: 'H1' | 'P', face: Face, size: number, text: string, gap = 4) => {
-    const p = paragraph(shaper, chains, text, face, size, width);
-    withActualText(text, () => drawParagraph(p), type);
-    y += (gap / 10) * p.step;
-  };
-  /** A new page unless `height` more points fit on this one (a heading stays with what follows). */
-  const keepRoom = (height: number) => {
-    if (y + height > doc.page.height - MARGIN) {
-      doc.addPage();
-      y = MARGIN;
-    }
-  };
-  const space = (points: number) => {
-    y += points;
-  };
+  const pdf = createFlowingPdf(fonts, { title, author: input.appName, date: input.generatedAt, locale });
+  const { block, asWritten, keepTogether: keepRoom, space } = pdf;
 
   asWritten('H1', 'bold', 20, title, 6);
   block('P', 'regular', 10, tr('reports.pdf.generated', { date: date.format(input.generatedAt) }), 4);
@@ -159,5 +92,5 @@ export async function renderSummaryPdf(fonts: CertificateFonts, input: SummaryPd
   }
   if (input.attention.length > MAX_LISTED) block('P', 'regular', 10, tr('reports.pdf.attentionMore', { max: number.format(MAX_LISTED) }));
 
-  return finish(doc);
+  return pdf.finish();
 }

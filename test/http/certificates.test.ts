@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { createTestApp, csrfFrom, registerLearner, type TestApp } from '../support/app';
-import { certifiedUser, signIn, signedInUser } from '../support/factories';
+import { certifiedUser, publishCourse, signIn, signedInUser } from '../support/factories';
 
 let t: TestApp;
 beforeAll(async () => { t = await createTestApp(); });
@@ -168,4 +168,15 @@ test('a name no certificate can print is refused beside the field; names in othe
   expect(pdfText(pdf.body)).toContain('ਗੁਰਪ੍ਰੀਤ 陳大文');
   const transcript = await learner.get('/transcript.pdf').buffer(true).parse(binary).expect(200);
   expect(pdfText(transcript.body)).toContain('陳大文');
+});
+
+test('the transcript and the verification page give the training time as it is said, not a decimal', async () => {
+  const course = await publishCourse(t, { spec: { hours: 70 / 60 } });
+  const { user, certificate } = await certifiedUser(t, course.slug);
+  const { agent } = await signIn(t, user);
+  const transcript = await agent.get('/transcript').expect(200);
+  expect(transcript.text).toContain('1 hour 10 minutes');
+  expect(transcript.text).not.toContain('1.167');
+  const verify = await request(t.app).get(`/verify/${certificate.code}`).expect(200);
+  expect(verify.text).toContain('1 hour 10 minutes');
 });
