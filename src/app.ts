@@ -4,7 +4,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import type { Config } from './config';
+import { trustedProxies, type Config } from './config';
 import type { Db } from './db/knex';
 import { systemClock, type Clock } from './clock';
 import type { Services } from './services';
@@ -12,13 +12,15 @@ import { createI18n } from './i18n';
 import { translations } from './http/translations';
 import { requestLog } from './http/request-log';
 import { PUBLIC_DIR } from './paths';
-import { KnexSessionStore, SESSION_COOKIE } from './http/session-store';
+import { KnexSessionStore, sessionCookieName } from './http/session-store';
 import { csrfProtection } from './http/csrf';
 import { refuseNul } from './http/refuse-nul';
 import { createLimiter } from './http/rate-limit';
+import { knownDevices } from './http/known-device';
 import { configureViews, viewLocals } from './http/views';
 import { curriculumProblemsBanner } from './http/dev-banner';
 import { errorHandler, notFoundHandler } from './http/error-handler';
+import { logPolicyDenials } from './http/guards';
 import { homeRoutes } from './http/home';
 import { createPassport, restoreSessionUser } from './accounts/passport';
 import { accountRoutes } from './accounts/routes';
@@ -51,7 +53,10 @@ const SESSION_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000;
  */
 export function baseMiddleware(app: Express, { config, logger }: { config: Config; logger: Logger }): void {
   app.disable('x-powered-by');
-  if (config.secureCookies) app.set('trust proxy', 1);
+  // X-Forwarded-For is believed from this many proxies (TRUST_PROXY): per-address rate limits and
+  // the request log use the address it gives.
+  const trustProxy = trustedProxies(config);
+  if (trustProxy !== false) app.set('trust proxy', trustProxy);
   configureViews(app, true);
 
   app.use(requestLog(app, logger));
@@ -68,10 +73,15 @@ export function baseMiddleware(app: Express, { config, logger }: { config: Confi
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
         objectSrc: ["'none'"],
+        // No page uses <base>: none may be injected to redirect relative links and forms.
+        baseUri: ["'none'"],
         upgradeInsecureRequests: config.secureCookies ? [] : null,
       },
     },
     strictTransportSecurity: config.secureCookies,
+    // No Referer at all: a page's address may carry a multipart form's `?_csrf=` (src/http/csrf.ts)
+    // or name an organization's records.
+    referrerPolicy: { policy: 'no-referrer' },
   }));
 
   // Static files need no session, translation or database. Every static file has an extension and
@@ -99,7 +109,7 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
   // (a test clock moved two years ahead must not sign everyone out).
   const sessionStore = new KnexSessionStore(db, systemClock);
   app.use(session({
-    name: SESSION_COOKIE,
+    name: sessionCookieName(config.secureCookies),
     secret: config.sessionSecret,
     store: sessionStore,
     resave: false,
@@ -122,18 +132,29 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
   const minute = 60 * 1000;
   const loginByAddress = createLimiter(db, clock, { name: 'login', windowMs: 15 * minute, limit: 10, skipSuccessfulRequests: true });
   // Failed sign-ins are also counted per account, so guessing one person's password from many
-  // addresses is slowed too. Higher than the per-address limit: a stranger can delay, not lock
-  // out, someone else's sign-in for long.
+  // addresses is slowed too. Counted alone that would let a stranger lock the owner out, so a
+  // browser that has signed in to the account before is not held by it (src/http/known-device.ts).
   const loginByAccount = createLimiter(db, clock, {
     name: 'login-account', windowMs: 60 * minute, limit: 20, skipSuccessfulRequests: true,
     key: (req) => `email:${String(req.body?.email ?? '').trim().toLowerCase().slice(0, 320)}`,
   });
-  const loginLimiter: RequestHandler = (req, res, next) => loginByAddress(req, res, (err) => (err ? next(err) : loginByAccount(req, res, next)));
+  const devices = knownDevices({ secret: config.sessionSecret, secure: config.secureCookies });
+  const loginLimiter: RequestHandler = (req, res, next) => loginByAddress(req, res, (err) => {
+    if (err) return next(err);
+    if (devices.recognises(req, String(req.body?.email ?? ''))) return next();
+    loginByAccount(req, res, next);
+  });
   const verifyLimiter = createLimiter(db, clock, { name: 'verify', windowMs: minute, limit: 30 });
+  // Registration says when an email is taken (without email to confirm an address, it cannot
+  // pretend otherwise), so refused registrations are counted tightly per address, like failed
+  // sign-ins; all of them more loosely, so a class registering behind one address gets through.
+  const registerRefused = createLimiter(db, clock, { name: 'register-refused', windowMs: 15 * minute, limit: 10, skipSuccessfulRequests: true });
+  const registerAny = createLimiter(db, clock, { name: 'register', windowMs: 60 * minute, limit: 60 });
+  const registerLimiter: RequestHandler = (req, res, next) => registerAny(req, res, (err) => (err ? next(err) : registerRefused(req, res, next)));
 
   app.use(homeRoutes({ db }));
   app.use(accountRoutes({
-    accounts: services.accounts, passport, loginLimiter,
+    accounts: services.accounts, passport, loginLimiter, registerLimiter, rememberSignIn: devices.remember,
     unprintableCharacters: (name) => services.renderer.describeUnprintable(name),
     renameUser: services.commands.renameUser,
   }));
@@ -152,6 +173,7 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
   app.use(apiRoutes({ db, clock, organizations: services.organizations, curriculum: services.curriculum, reports: services.reports, tokens: services.apiTokens, baseUrl: config.baseUrl }));
 
   app.use(notFoundHandler);
+  app.use(logPolicyDenials);
   app.use(errorHandler);
   return { app, sessionStore };
 }

@@ -31,6 +31,24 @@ export interface Config {
   smtpUrl?: string | null;
   /** The From address of every email (MAIL_FROM, or no-reply at BASE_URL's host). */
   mailFrom?: string;
+  /**
+   * How many proxies in front of the app to believe about the client's address and protocol
+   * (X-Forwarded-For, X-Forwarded-Proto), or false for none. TRUST_PROXY, by default 1 behind
+   * https and false otherwise. Optional only so hand-made test configs need not name it; read it
+   * with trustedProxies().
+   */
+  trustProxy?: number | false;
+  /**
+   * Storage quotas in bytes (COURSE_STORAGE_MB, TRAINER_STORAGE_MB): what one course, and all the
+   * courses one trainer made, may keep. Unset: the authoring area's defaults (src/authoring/limits.ts).
+   */
+  courseStorageBytes?: number;
+  trainerStorageBytes?: number;
+}
+
+/** The proxy hops to trust: the configured number, or by default one behind https and none otherwise. */
+export function trustedProxies(config: Pick<Config, 'trustProxy' | 'secureCookies'>): number | false {
+  return config.trustProxy ?? (config.secureCookies ? 1 : false);
 }
 
 const envSchema = z.object({
@@ -47,6 +65,9 @@ const envSchema = z.object({
   PAPER_SIZE: z.enum(['LETTER', 'A4']).default('LETTER'),
   LOGO_FILE: z.string().min(1).optional(),
   SMTP_URL: z.string().url().refine((u) => /^smtps?:\/\/[^/]/i.test(u), 'must be an smtp:// or smtps:// URL').optional(),
+  COURSE_STORAGE_MB: z.coerce.number().int().min(1).max(1024 * 1024).optional(),
+  TRAINER_STORAGE_MB: z.coerce.number().int().min(1).max(1024 * 1024).optional(),
+  TRUST_PROXY: z.string().regex(/^(false|[0-9]{1,2})$/i, 'must be the number of proxies in front of the app (1, 2, ...) or false').optional(),
   MAIL_FROM: z.string().min(3).refine(isOneAddress, 'must be one email address, e.g. Bridgework <training@example.org>').optional(),
 });
 
@@ -117,6 +138,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
   const baseUrl = (e.BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const trustProxy = e.TRUST_PROXY === undefined ? undefined : /^(false|0+)$/i.test(e.TRUST_PROXY) ? false : Number(e.TRUST_PROXY);
+  // The app speaks plain HTTP: behind https a proxy ends TLS, and unless it is believed no request
+  // looks secure, so the Secure session cookie is never sent and nobody can sign in.
+  if (trustProxy === false && baseUrl.startsWith('https:')) {
+    throw new ConfigError('Invalid configuration: TRUST_PROXY: BASE_URL is https, so at least the proxy that ends TLS must be trusted (TRUST_PROXY=1)');
+  }
   return {
     port: e.PORT,
     dataDir,
@@ -132,6 +159,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     paperSize: e.PAPER_SIZE,
     logoFile: e.LOGO_FILE === undefined ? null : checkLogoFile(e.LOGO_FILE),
     smtpUrl: e.SMTP_URL ?? null,
+    ...(trustProxy === undefined ? {} : { trustProxy }),
+    ...(e.COURSE_STORAGE_MB === undefined ? {} : { courseStorageBytes: e.COURSE_STORAGE_MB * 1024 * 1024 }),
+    ...(e.TRAINER_STORAGE_MB === undefined ? {} : { trainerStorageBytes: e.TRAINER_STORAGE_MB * 1024 * 1024 }),
     mailFrom: e.MAIL_FROM ?? `"${e.ORGANIZATION_NAME.replace(/["\\]/g, '')}" <no-reply@${new URL(baseUrl).hostname}>`,
   };
 }

@@ -50,7 +50,13 @@ export function createServices({ config, db, clock, logger, passwordCost }: { co
   const curriculum = createCurriculumService({ db, clock, logger });
   const certificates = createCertificateService({ db, clock });
   const learning = createLearningService({ db, clock, curriculum, certificates });
-  const authoring = createAuthoringService({ db, clock, curriculum, curriculumDir: config.curriculumDir });
+  const authoring = createAuthoringService({
+    db, clock, curriculum, curriculumDir: config.curriculumDir,
+    limits: {
+      ...(config.courseStorageBytes ? { maxCourseBytes: config.courseStorageBytes } : {}),
+      ...(config.trainerStorageBytes ? { maxTrainerBytes: config.trainerStorageBytes } : {}),
+    },
+  });
   // Fonts are parsed once here, not per certificate (that costs 30+ ms a document).
   const fonts = loadCertificateFonts();
   const renderer = createCertificateRenderService({

@@ -14,9 +14,16 @@ export function deny(reason: ErrorId = 'forbidden', status: 403 | 409 = 403): De
 /** Refused so as to reveal nothing: the record is, to this user, not there at all. */
 export const hidden: Decision = { allowed: false, reason: 'not_found', status: 404 };
 
+/**
+ * Marks an error thrown by `authorize`: the refusal is logged once, with the route and its
+ * capability, by `logPolicyDenials` (src/http/guards.ts), which has the request this has not.
+ */
+export const POLICY_DENIAL = Symbol('policyDenial');
+export type PolicyDenial = { [POLICY_DENIAL]: ErrorId };
+
 /** Throws the refusal, if it is one, for the error handler to show. */
 export function authorize(decision: Decision): void {
   if (decision.allowed) return;
-  if (decision.status === 404) throw notFound();
-  throw forbidden(decision.reason, decision.status);
+  const refusal = decision.status === 404 ? notFound() : forbidden(decision.reason, decision.status);
+  throw Object.assign(refusal, { [POLICY_DENIAL]: decision.reason });
 }

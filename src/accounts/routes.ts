@@ -4,7 +4,7 @@ import type { PassportInstance } from './passport';
 import type { AccountService } from './service';
 import type { SessionUser } from './types';
 import { registerSchema, loginSchema, nameSchema } from './schemas';
-import { SESSION_COOKIE } from '../http/session-store';
+import { sessionCookieName } from '../http/session-store';
 import { parseForm, type FieldErrors, type FormResult } from '../http/validate';
 import { publicAccess, requires, safeLocalPath } from '../http/guards';
 import { notFound } from '../http/errors';
@@ -21,6 +21,9 @@ interface Deps {
   renameUser: (userId: number, name: string) => Promise<{ reissued: number }>;
   passport: PassportInstance;
   loginLimiter: (req: Request, res: Response, next: NextFunction) => void;
+  registerLimiter?: (req: Request, res: Response, next: NextFunction) => void;
+  /** Marks the browser as one that signed in to this account (it then passes the per-account limit). */
+  rememberSignIn?: (req: Request, res: Response, email: string) => void;
 }
 
 /** What a form shows again after an error: everything the user typed except passwords. */
@@ -37,7 +40,7 @@ function logIn(req: Request, user: SessionUser): Promise<void> {
   return new Promise((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
 }
 
-export function accountRoutes({ accounts, passport, loginLimiter, renameUser, unprintableCharacters }: Deps): Router {
+export function accountRoutes({ accounts, passport, loginLimiter, registerLimiter, rememberSignIn, renameUser, unprintableCharacters }: Deps): Router {
   const router = Router();
 
   /**
@@ -81,7 +84,7 @@ export function accountRoutes({ accounts, passport, loginLimiter, renameUser, un
 
   router.get('/register', publicAccess, (req, res) => (req.user ? res.redirect(303, safeLocalPath(req.query.next)) : showRegister(req, res)));
 
-  router.post('/register', publicAccess, async (req, res) => {
+  router.post('/register', publicAccess, registerLimiter ?? ((_req, _res, next) => next()), async (req, res) => {
     const form = checkName(parseForm(registerSchema, req.body), req.body);
     if (!form.ok) return showRegister(req, res, keptValues(req.body), form.errors, 422);
     showErrorsOnForm(res, (err) => err.id === 'email_taken' && (showRegister(req, res, keptValues(req.body), { email: 'validation.emailTaken' }, 422), true));
@@ -99,7 +102,10 @@ export function accountRoutes({ accounts, passport, loginLimiter, renameUser, un
     passport.authenticate('local', (err: unknown, user: SessionUser | false) => {
       if (err) return next(err);
       if (!user) return showLogin(req, res, keptValues(req.body), { _form: 'validation.badCredentials' }, 401);
-      logIn(req, user).then(() => res.redirect(303, safeLocalPath(req.body.next)), next);
+      logIn(req, user).then(() => {
+        rememberSignIn?.(req, res, form.data.email);
+        res.redirect(303, safeLocalPath(req.body.next));
+      }, next);
     })(req, res, next);
   });
 
@@ -107,7 +113,9 @@ export function accountRoutes({ accounts, passport, loginLimiter, renameUser, un
     req.logout((err) => {
       if (err) return next(err);
       req.session.destroy(() => {
-        res.clearCookie(SESSION_COOKIE);
+        // The name the session cookie has on this scheme (__Host- behind https), cleared with the
+        // attributes it was set with, or the browser would keep it.
+        res.clearCookie(sessionCookieName(req.secure), { path: '/', httpOnly: true, sameSite: 'lax', secure: req.secure });
         res.redirect(303, '/');
       });
     });

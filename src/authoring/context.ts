@@ -14,6 +14,7 @@ import * as store from './store';
 import { isEditableFile, moduleFiles, renumber, stateKey } from './course-files';
 import { notFound } from '../http/errors';
 import type { AuthoringLimits } from './limits';
+import { storageQuota } from './quota';
 
 /** Who keeps a course, shown on every authoring page. */
 export interface Owner {
@@ -43,6 +44,7 @@ const BLOB_BUDGET = 64 * 1024 * 1024;
 
 export function createAuthoringContext(deps: AuthoringDeps) {
   const { db, clock, curriculum, curriculumDir } = deps;
+  const quota = storageQuota({ db, curriculum, limits: deps.limits });
 
   const blobCache = new Map<string, Buffer>();
   let blobBytes = 0;
@@ -128,6 +130,9 @@ export function createAuthoringContext(deps: AuthoringDeps) {
 
   /** Sets files of a draft (and removes others) in one transaction, and marks who changed it. */
   async function writeFiles(courseId: number, user: SessionUser, set: CourseFiles, remove: string[] = []) {
+    // Counted against the trainer who made the course, whoever edits it.
+    const maker = (await store.findDrafts(db, [courseId])).get(courseId)?.createdBy ?? user.id;
+    await quota.checkRoom(courseId, maker, set);
     await db.transaction(async (trx) => {
       const list = await storeCourseFiles(trx, set);
       await store.deleteDraftFiles(trx, courseId, remove);
@@ -151,7 +156,7 @@ export function createAuthoringContext(deps: AuthoringDeps) {
 
   return {
     ...deps, draftFiles, loadFiles, parse, shownProblems, loadCourse, owner, draft,
-    folderProblems, counts, writeFiles, reorder,
+    folderProblems, counts, writeFiles, reorder, quota,
   };
 }
 

@@ -16,5 +16,12 @@ export const AUTHORING_LIMITS = {
   maxMediaFiles: 200,
   /** Modules in one course: the NN- prefix has two digits. */
   maxModules: 99,
+  /**
+   * Stored bytes of one course: its draft and every published version, a file kept by several
+   * counted once. Room for a few versions of a course with long videos.
+   */
+  maxCourseBytes: 500 * 1024 * 1024,
+  /** Stored bytes of all the courses one trainer made, counted as for one course. */
+  maxTrainerBytes: 2 * 1024 * 1024 * 1024,
 };
 export type AuthoringLimits = typeof AUTHORING_LIMITS;

@@ -36,6 +36,18 @@ export function contentMatchesType(type: string, b: Buffer): boolean {
   }
 }
 
+/**
+ * The media check both ways in share, the single-file upload and the course zip: a file whose
+ * name gives a media type must hold that type (an HTML page named .png is refused). Null when
+ * the content matches, or when the name gives no media type (that is the curriculum's problem to
+ * report, by file). Otherwise the extension that lies.
+ */
+export function mismatchedMedia(name: string, bytes: Buffer): string | null {
+  const ext = path.extname(name).toLowerCase();
+  const type = MEDIA_TYPES[ext];
+  return type && !contentMatchesType(type, bytes) ? ext : null;
+}
+
 export function mediaOperations(ctx: AuthoringContext) {
   const { db, clock, limits } = ctx;
   return {
@@ -49,7 +61,7 @@ export function mediaOperations(ctx: AuthoringContext) {
       if (!type) return { ok: false, problem: 'badType', values: { ext: ext || originalName, allowed } };
       if (bytes.length === 0) return { ok: false, problem: 'empty', values: {} };
       if (bytes.length > limits.maxMediaBytes) return { ok: false, problem: 'tooLarge', values: {} };
-      if (!contentMatchesType(type, bytes)) return { ok: false, problem: 'mismatch', values: { ext } };
+      if (mismatchedMedia(name, bytes)) return { ok: false, problem: 'mismatch', values: { ext } };
       const rows = await ctx.draftFiles(course.id);
       const replaced = rows.some((r) => r.path === `media/${name}`);
       if (!replaced && rows.filter((r) => r.path.startsWith('media/')).length >= limits.maxMediaFiles) {

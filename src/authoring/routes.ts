@@ -7,6 +7,7 @@ import { canCourse, courseActions, type CourseAction } from './policy';
 import { addModuleSchema, createCourseSchema, moveSchema, parseAuthorForm, publishSchema, saveFileSchema, type FieldErrors } from './schemas';
 import { AUDIENCES, type CompiledCourse } from '../curriculum/types';
 import { megabytes } from './zip';
+import type { CourseZip } from './zip-transfer';
 import { requires } from '../http/guards';
 import { authorize } from '../access/policy';
 import { showErrorsOnForm } from '../http/error-handler';
@@ -298,23 +299,24 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
     res.page('authoring/versions', { title: `${t(res)('author.versions.title')} · ${view.slug}`, ...view, paths: authorPaths });
   });
 
-  const sendZip = (res: Response, zip: { filename: string; bytes: Buffer }) => {
+  // Streamed as it is made (src/authoring/zip-stream.ts): no Content-Length.
+  const sendZip = async (res: Response, zip: CourseZip) => {
     res.set('Content-Type', 'application/zip');
     res.set('Content-Disposition', `attachment; filename="${zip.filename}"`);
     res.set('Cache-Control', 'no-store');
-    res.send(zip.bytes);
+    await zip.write(res);
   };
 
   router.get('/author/courses/:slug/draft/zip', author, async (req, res) => {
     await allow(req, res, 'edit');
-    sendZip(res, await authoring.zipDraft(String(req.params.slug)));
+    await sendZip(res, await authoring.zipDraft(String(req.params.slug)));
   });
 
   router.get('/author/courses/:slug/versions/:id/zip', author, async (req, res) => {
     await allow(req, res, 'download');
     const id = String(req.params.id);
     if (!/^\d{1,9}$/.test(id)) throw notFound();
-    sendZip(res, await authoring.zipVersion(String(req.params.slug), Number(id)));
+    await sendZip(res, await authoring.zipVersion(String(req.params.slug), Number(id)));
   });
 
   // ---- Preview exactly as a learner sees it (with the answers, for the trainer) ----

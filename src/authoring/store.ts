@@ -44,6 +44,12 @@ export async function findDrafts(db: Db, courseIds: number[]): Promise<Map<numbe
 }
 
 /** A draft's files as path and hash, in path order. */
+/** The courses whose draft this person made: theirs, for the per-trainer storage quota. */
+export async function coursesCreatedBy(db: Db, userId: number): Promise<number[]> {
+  const rows = await db('course_drafts').where({ created_by: userId }).select('course_id');
+  return rows.map((r) => toNumber(r.course_id));
+}
+
 export async function draftFileHashes(db: Db, courseId: number): Promise<{ path: string; sha256: string }[]> {
   const rows = await db('course_draft_files').where({ course_id: courseId }).orderBy('path').select('path', 'sha256');
   return rows.map((r) => ({ path: String(r.path), sha256: String(r.sha256) }));

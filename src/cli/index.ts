@@ -1,4 +1,4 @@
-// The `bridgework` command: curriculum check, users add, migrate.
+// The `bridgework` command: curriculum check, users add, migrate, backup, restore.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,12 +11,15 @@ import { addUserSchema } from '../accounts/schemas';
 import { parseCourseDir, parseCurriculum, formatProblem } from '../curriculum/parse';
 import { HttpError } from '../http/errors';
 import { createI18n } from '../i18n';
+import { backupCommand, restoreCommand } from './backup';
 
 const USAGE = `Usage:
   bridgework curriculum check [dir]        check a curriculum folder (default: ./curriculum)
   bridgework users add --email E --name N --role learner|trainer|admin
                                            add a user; the password is read from standard input
   bridgework migrate                       bring the database schema up to date
+  bridgework backup <file> [--force]       copy the SQLite database, safely while the server runs
+  bridgework restore <file> [--force]      put a backup in place of the SQLite database (stop the server first)
 `;
 
 type Out = { out: (s: string) => void; err: (s: string) => void };
@@ -74,6 +77,8 @@ export async function run(argv: string[], io: Out = { out: (s) => console.log(s)
   const [group, command, ...rest] = argv;
   if (group === 'curriculum' && command === 'check') return curriculumCheck(rest[0] ?? 'curriculum', io);
   if (group === 'users' && command === 'add') return usersAdd(rest, io);
+  if (group === 'backup') return backupCommand(argv.slice(1), io);
+  if (group === 'restore') return restoreCommand(argv.slice(1), io);
   if (group === 'migrate') {
     const config = loadConfig();
     const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'bridgework.sqlite') });

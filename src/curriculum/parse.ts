@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
 import { z } from 'zod';
 import { AUDIENCES, REVIEW_STATUSES, type CompiledCourse, type CompiledModule, type MediaFile, type Problem } from './types';
-import { anchorFor, findRawHtml, renderMarkdown, RENDERER_VERSION, type RenderContext } from './render';
+import { anchorFor, findRawHtml, findUnsafeLinks, renderMarkdown, RENDERER_VERSION, type RenderContext } from './render';
 import { compileBody } from './blocks';
 import { problemAt } from './problems';
 import { titleProblems } from './certificate-text';
@@ -142,6 +142,9 @@ function validate<T>(schema: z.ZodType<T>, fm: FrontMatter, src: Source, problem
 function checkBody(fm: FrontMatter, src: Source, problems: Problem[]): void {
   for (const line of findRawHtml(fm.body)) {
     problems.push(problemAt(src.file, fm.bodyLine + line - 1, 'rawHtml'));
+  }
+  for (const { line, href } of findUnsafeLinks(fm.body)) {
+    problems.push(problemAt(src.file, fm.bodyLine + line - 1, 'unsafeLink', { href }));
   }
   fm.body.split(/\r?\n/).forEach((l, i) => {
     if (/^# /.test(l)) {

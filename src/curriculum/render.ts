@@ -160,6 +160,41 @@ export function escapeHtml(s: string): string {
 // A second parser that recognises HTML, used only to point authors at raw HTML by line.
 const htmlDetector = new MarkdownIt({ html: true });
 
+// A third parser that accepts every link, used only to find the links the renderer refuses.
+// markdown-it drops javascript:, vbscript:, file: and non-image data: addresses and shows the
+// Markdown as text, so without this the author would never hear of it.
+const linkDetector = new MarkdownIt({ html: false, linkify: false });
+linkDetector.validateLink = () => true;
+const REFUSED_LINK = /^(javascript|vbscript|file|data):/i;
+const IMAGE_DATA = /^data:image\/(gif|png|jpeg|webp);/i;
+
+/** Links and images (1-based line relative to `source`, address) whose address could run code in the reader's browser. */
+export function findUnsafeLinks(source: string): Array<{ line: number; href: string }> {
+  const found: Array<{ line: number; href: string }> = [];
+  const lines = source.split(/\r?\n/);
+  // Links sit inside a paragraph, whose tokens know only its first line: the link's own line is
+  // the paragraph's first line that holds the address (a reference link's, its definition's).
+  const lineOf = (href: string, from: number, to: number) => {
+    for (let i = from; i < to; i++) if (lines[i]?.includes(href)) return i + 1;
+    const anywhere = lines.findIndex((l) => l.includes(href));
+    return anywhere >= 0 ? anywhere + 1 : from + 1;
+  };
+  const walk = (tokens: Token[], span: [number, number]) => {
+    for (const token of tokens) {
+      const here: [number, number] = token.map ? [token.map[0], token.map[1]] : span;
+      const address = token.type === 'link_open' ? token.attrGet('href') : token.type === 'image' ? token.attrGet('src') : null;
+      // Browsers ignore leading spaces and control characters before the scheme, and so does this test.
+      const href = String(address ?? '').replace(/^[\s\p{Cc}]+/u, '');
+      if (address !== null && REFUSED_LINK.test(href) && !IMAGE_DATA.test(href)) {
+        found.push({ line: lineOf(href, here[0], here[1]), href: href.slice(0, 80) });
+      }
+      if (token.children) walk(token.children, here);
+    }
+  };
+  walk(linkDetector.parse(source, {}), [0, lines.length]);
+  return found;
+}
+
 /** Lines (1-based, relative to `source`) where raw HTML appears. */
 export function findRawHtml(source: string): number[] {
   const lines: number[] = [];

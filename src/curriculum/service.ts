@@ -185,6 +185,11 @@ export function createCurriculumService({ db, clock, logger }: { db: Db; clock: 
       return store.loadBlobs(db, shas);
     },
 
+    /** The blobs each course holds (draft and versions), each once per course, with their sizes. */
+    heldBlobs(courseIds: number[]): Promise<{ courseId: number; sha256: string; size: number }[]> {
+      return store.heldBlobs(db, courseIds);
+    },
+
     /** Size and type of stored files by hash, without their bytes. */
     blobInfo(shas: string[]): Promise<Map<string, { size: number; contentType: string }>> {
       return store.blobInfo(db, shas);

@@ -177,6 +177,20 @@ export async function loadBlobs(db: Db, shas: string[]): Promise<Map<string, Buf
   return out;
 }
 
+/**
+ * The blobs each course holds: those of its draft (course_draft_files, written by the authoring
+ * store) and of its published versions, each once per course, with their stored sizes. What the
+ * storage quotas count.
+ */
+export async function heldBlobs(db: Db, courseIds: number[]): Promise<{ courseId: number; sha256: string; size: number }[]> {
+  if (!courseIds.length) return [];
+  const held = db('course_draft_files').whereIn('course_id', courseIds).select('course_id', 'sha256')
+    .union((q) => q.from('course_version_files as f').join('course_versions as v', 'v.id', 'f.version_id')
+      .whereIn('v.course_id', courseIds).select('v.course_id', 'f.sha256'));
+  const rows = await db.from(held.as('h')).join('media_files as m', 'm.sha256', 'h.sha256').select('h.course_id', 'h.sha256', 'm.size');
+  return rows.map((r) => ({ courseId: toNumber(r.course_id), sha256: String(r.sha256), size: toNumber(r.size) }));
+}
+
 /** Size and type of stored blobs, without their bytes. */
 export async function blobInfo(db: Db, shas: string[]): Promise<Map<string, { size: number; contentType: string }>> {
   const out = new Map<string, { size: number; contentType: string }>();

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knex, { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { beginSqliteTransactionsImmediately } from './immediate-transactions';
 
 export type Db = Knex;
 
@@ -82,7 +83,7 @@ export function createDb(options: DbOptions): Db {
   }
   const file = options.sqliteFile ?? ':memory:';
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  return knex({
+  const db = knex({
     client: 'better-sqlite3',
     connection: { filename: file },
     useNullAsDefault: true,
@@ -101,6 +102,8 @@ export function createDb(options: DbOptions): Db {
       },
     },
   });
+  beginSqliteTransactionsImmediately(db);
+  return db;
 }
 
 /** True when this knex instance talks to SQLite (better-sqlite3). */

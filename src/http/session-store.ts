@@ -9,6 +9,16 @@ import { findSessionWithUser } from '../accounts/store';
 import type { SessionUser } from '../accounts/types';
 
 export const SESSION_COOKIE = 'bw.sid';
+/**
+ * Behind https the cookie carries the `__Host-` prefix: browsers then accept it only when Secure,
+ * with Path=/ and no Domain, so a sibling subdomain cannot plant or overwrite it. Plain http
+ * (development, tests) cannot use the prefix, so it keeps the plain name.
+ */
+export const SECURE_SESSION_COOKIE = '__Host-bw.sid';
+
+export function sessionCookieName(secure: boolean): string {
+  return secure ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+}
 
 // Stand-ins for the values while knex builds the touch statement once.
 const SID = '\u0000sid';

@@ -34,9 +34,9 @@
 //   reports.rows(orgId: number, filters: ReportFilters,
 //                options?: { order?: 'name' | 'id'; after?: { userId: number; courseId: number } }):
 //     AsyncIterable<ReportRow>
-//     Every cell the filters keep, one row per (member, required course), streamed from the
-//     database (a read-only better-sqlite3 connection's iterate() on SQLite, a server-side cursor
-//     on PostgreSQL), 500 people's cells at a time, so memory holds one part whatever the size.
+//     Every cell the filters keep, one row per (member, required course), yielded as read: the
+//     people are listed first, then their facts are read 500 people at a time (a few indexed
+//     queries per part, store.ts), so memory holds one part whatever the size.
 //     order 'name' (default): by person's name, then course title; 'id': by user id then course
 //     id, and `after` resumes after that cell (a cursor for API paging; only with order 'id').
 //     Stop early with `break`: the connection is released.
@@ -53,10 +53,9 @@ import type { CurriculumService } from '../curriculum/service';
 import type { OrganizationService } from '../organizations/service';
 import type { AssignmentView } from '../organizations/assignments';
 import { keeps, toReportRow, type CellRow, type CourseContext, type PersonInfo } from './cells';
-import { streamBatches } from './cursor';
 import { parseReportQuery } from './filters';
 import { createMatrix, PAGE_SIZE } from './matrix';
-import { COL, factsQuery, people, type CourseSpec } from './store';
+import { COL, people, readFacts, type CourseSpec } from './store';
 import { createSummary } from './summary';
 import type { FilterProblem, ReportCourse, ReportFilters, ReportPage, ReportRow, ReportSort, ReportSummary } from './types';
 
@@ -69,6 +68,9 @@ export interface ReportDeps {
 
 /** People whose cells an ordered read takes at a time: a few thousand rows, a few milliseconds. */
 const PEOPLE_PER_READ = 500;
+/** Rows an ordered read gives between two turns of the event loop (other requests, socket writes). */
+const YIELD_EVERY = 1000;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 /** By name, as the matrix sorts (the same in both databases, whatever their collation). */
@@ -104,8 +106,7 @@ export function createReportService({ db, clock, organizations, curriculum }: Re
   }
 
   /**
-   * Every cell of the organization the unit and course filters allow, in the order asked, each
-   * with whether the status and date filters keep it. One statement, streamed.
+   * What to read: the order, where to resume, whether to count percent, which people.
    */
   interface CellQuery {
     order: 'none' | 'id' | 'name';
@@ -118,8 +119,9 @@ export function createReportService({ db, clock, organizations, curriculum }: Re
 
   /**
    * Every cell of the organization the unit and course filters allow, each with whether the status
-   * and date filters keep it. Unordered ('none', for the matrix and the summary): one statement,
-   * streamed. In order ('name' or 'id', for exports and the API): the people are listed in that
+   * and date filters keep it. Unordered ('none', for the matrix and the summary): every member's
+   * facts in one read (store.ts readFacts: a few plain queries joined in memory; the matrix holds
+   * every cell anyway). In order ('name' or 'id', for exports and the API): the people are listed in that
    * order first (a few fields each), then their cells are read PEOPLE_PER_READ people at a time
    * and put in order in memory, so the first row comes after one small read, not after the
    * database has sorted 100,000 rows, and memory holds one part at a time.
@@ -133,15 +135,12 @@ export function createReportService({ db, clock, organizations, curriculum }: Re
     const names = o.names ?? await people(db, organizationId, filters.unitId);
 
     async function* read(userIds: number[] | undefined): AsyncGenerator<{ row: CellRow; kept: boolean }> {
-      const query = factsQuery(db, { organizationId, courses: specs, unitId: filters.unitId, percent: o.percent, userIds });
-      for await (const batch of streamBatches(db, query)) {
-        for (const r of batch) {
-          const person = names.get(Number(r[COL.userId]));
-          // Someone who joined after the names were read is in the next report.
-          if (!person) continue;
-          const row = toReportRow(r, person, contexts.get(Number(r[COL.courseId]))!, now);
-          if (row) yield { row, kept: keeps(row, filters) };
-        }
+      for (const r of await readFacts(db, { organizationId, courses: specs, unitId: filters.unitId, percent: o.percent, userIds })) {
+        const person = names.get(Number(r[COL.userId]));
+        // Someone who joined after the names were read is in the next report.
+        if (!person) continue;
+        const row = toReportRow(r, person, contexts.get(Number(r[COL.courseId]))!, now);
+        if (row) yield { row, kept: keeps(row, filters) };
       }
     }
 
@@ -164,7 +163,12 @@ export function createReportService({ db, clock, organizations, curriculum }: Re
         cellsOfPart.push(c);
       }
       cellsOfPart.sort((a, b) => position.get(a.row.userId)! - position.get(b.row.userId)! || coursePosition.get(a.row.courseId)! - coursePosition.get(b.row.courseId)!);
-      yield* cellsOfPart;
+      for (let n = 0; n < cellsOfPart.length; n += YIELD_EVERY) {
+        // SQLite's reads are synchronous and a consumer's writes rarely wait: without a turn of the
+        // event loop now and then, an export's first bytes would leave only once it is nearly done.
+        await nextTurn();
+        yield* cellsOfPart.slice(n, n + YIELD_EVERY);
+      }
     }
   }
 

@@ -1,24 +1,36 @@
-// The report's one query: a row per (member, required course) with the facts the status rules need,
-// joined in the database. Reports only read, and they read across features' tables (memberships,
-// users, units, enrolments, progress, completions, certificates): that is what the architecture
-// gives the reports folder ("report queries"), so a report of 100,000 cells is one statement
-// streamed row by row, not thousands of calls through the other services. Nothing of reflections or
-// check answers is read here.
+// The report's reads: for a set of members, a row per (member, required course) with the facts the
+// status rules need. Reports only read, and they read across features' tables (memberships, users,
+// units, enrolments, progress, completions, certificates): that is what the architecture gives the
+// reports folder ("report queries"), so a report of 100,000 cells takes a few statements, not
+// thousands of calls through the other services. Nothing of reflections or check answers is read.
+//
+// Why a few plain queries joined in JavaScript, not one statement: a row per cell with correlated
+// subqueries (latest completion, current certificates, modules done) made the database step those
+// subqueries once per cell, ~1 s for 100,000 cells on SQLite and more on PostgreSQL. Here each
+// table is read once for all the members asked for: every query starts from the organization's
+// memberships (index organization_id, unit_id) and reaches the learner's rows through their
+// indexes (enrolments user_id+course_id, completions user_id+course_id, certificates completion_id,
+// module_progress enrolment_id+module_key), grouped in the database where a count or a latest date
+// is all that is needed. Rows are read as arrays (cursor.ts readAll): a row as an object costs
+// about twice as much to make. The caller bounds a read: one organization's matrix, or a part of
+// a few hundred people of an ordered export.
 //
 // What each row carries, and why:
-// - the membership, the person's name and email, the unit's name;
+// - the membership (unit, joined: for due dates);
 // - the enrolment (started? finished this round? last activity) and how many of the current
 //   version's modules the learner has done (percent is counted against the current version, as
 //   the learner's own pages count it);
 // - the latest completion of the course;
 // - the current certificate of the course and of its declared refresher (the newest one not
 //   superseded by a name correction), with the dates that decide valid, expired, expiring soon.
-// Whether an assignment reaches the member is asked in SQL (so unrequired pairs never leave the
-// database); due dates and statuses are worked out in JavaScript by the pure rules.
+// Whether an assignment reaches the member, due dates and statuses are worked out in JavaScript by
+// the pure rules (cells.ts): a pair no assignment reaches gives no report row there.
 import type { Knex } from 'knex';
 import type { Db } from '../db/knex';
+import { toDate, toNumber } from '../db/values';
+import { readAll } from './cursor';
 
-/** What the query needs to know of each required course. */
+/** What the reads need to know of each required course. */
 export interface CourseSpec {
   courseId: number;
   /** The module keys of the course's current version: progress is counted against these. */
@@ -33,17 +45,22 @@ export interface FactsQuery {
   /** A unit's id; `null`: people in no unit; undefined: everyone. */
   unitId?: number | null;
   /**
-   * Count the modules done of rounds in progress. No status depends on it, and it is the costliest
-   * column, so the matrix counts it only for the people on its page.
+   * Count the modules done of rounds in progress, and read the round's end and the last activity.
+   * No status depends on them, and the count is the costliest read (hundreds of thousands of
+   * progress rows), so the matrix asks for them only for its page. Without: percent is 0 and last
+   * activity null in every row.
    */
   percent: boolean;
-  /** Only these members (the matrix's page, or one part of an ordered read). */
+  /**
+   * Only these members (the matrix's page, or one part of an ordered read: a few hundred ids at
+   * most). Absent: every member the unit filter keeps, each read once from the memberships.
+   */
   userIds?: number[];
 }
 
 /**
- * The columns of a row, by position: rows are read as arrays (a row as an object costs about
- * twice as much to make, at 100,000 rows). Dates and counts differ by dialect (db/values.ts).
+ * The columns of a row, by position (cells.ts reads them so). Dates and counts differ by dialect
+ * (db/values.ts): they are passed on as the database gave them.
  */
 export const COL = {
   userId: 0, unitId: 1, joinedAt: 2, courseId: 3, enrolmentId: 4, roundCompletedAt: 5, lastActivityAt: 6, done: 7, lastCompletedAt: 8,
@@ -52,74 +69,116 @@ export const COL = {
 } as const;
 export type FactsRow = unknown[];
 
-/** Newest current (not superseded) certificate of the course for the member, by id. */
-function currentCertificateId(db: Db, course: Knex.Raw | string): Knex.QueryBuilder {
-  return db('certificates as c')
-    .join('completions as k', 'k.id', 'c.completion_id')
-    .whereRaw('k.user_id = m.user_id')
-    .where('k.course_id', typeof course === 'string' ? db.ref(course) : course)
-    .whereNull('c.superseded_at')
-    .orderBy([{ column: 'c.issued_at', order: 'desc' }, { column: 'c.id', order: 'desc' }])
-    .limit(1)
-    .select('c.id');
+/** The organization's memberships the query asks for, as `m`: every read starts from it. */
+function members(db: Db, q: FactsQuery): Knex.QueryBuilder {
+  const m = db('memberships as m').where('m.organization_id', q.organizationId);
+  if (q.unitId === null) m.whereNull('m.unit_id');
+  else if (q.unitId !== undefined) m.where('m.unit_id', q.unitId);
+  if (q.userIds) m.whereIn('m.user_id', q.userIds);
+  return m;
 }
 
-/** `case <column> when <id> then <value> ... end`, from a small list known in advance. */
-function caseOf(db: Db, column: string, pairs: [number, number][], otherwise: number | null): Knex.Raw {
-  if (!pairs.length) return db.raw('?', [otherwise]);
-  // Typed: PostgreSQL takes an untyped bound value (or a bare null) for text, and text = integer fails.
-  return db.raw(`case ?? ${pairs.map(() => 'when ? then cast(? as integer)').join(' ')} else cast(? as integer) end`, [column, ...pairs.flat(), otherwise]);
+/** Where one member stands in one course (or refresher), gathered from the reads. */
+interface Slot {
+  enrolment: unknown[] | null;
+  lastCompleted: unknown;
+  lastAt: number;
+  certificate: unknown[] | null;
+  issued: number;
+  certificateId: number;
 }
+
+/** A date as the database gave it, in ms: SQLite's are numbers already (no Date made for 100,000 of them). */
+const timeOf = (value: unknown) => (typeof value === 'number' ? value : toDate(value).getTime());
 
 /**
- * The query, built but not run: callers stream it (cursor.ts). Its columns are in COL's order and
- * its rows in no particular order (an ORDER BY would make the database sort every row before
- * giving the first): the service orders a few hundred people's rows at a time when it must.
+ * A row per (member, required course) in COL's order, for the members asked for, in no particular
+ * order. Reads: memberships, enrolments, modules done (with `percent`), completions with their
+ * current certificates; on PostgreSQL they run side by side on the pool's connections. The rows
+ * are made as they are taken, so each is garbage as soon as the caller has read it.
  */
-export function factsQuery(db: Db, q: FactsQuery): Knex.QueryBuilder {
+export async function readFacts(db: Db, q: FactsQuery): Promise<Iterable<FactsRow>> {
   const courseIds = q.courses.map((c) => c.courseId);
+  if (!courseIds.length) return [];
+  const completionCourses = [...new Set([...courseIds, ...q.courses.flatMap((c) => (c.refresherId !== null ? [c.refresherId] : []))])];
   const withKeys = q.courses.filter((c) => c.moduleKeys.length);
-  const refreshers = q.courses.filter((c) => c.refresherId !== null).map((c): [number, number] => [c.courseId, c.refresherId!]);
 
-  // Modules done of the current version, counted only for a round in progress (a finished round is
-  // 100%, no round is 0%): the enrolment's progress rows whose key that version has.
-  const done = db('module_progress as p').whereRaw('p.enrolment_id = e.id').count({ n: '*' });
-  if (withKeys.length) {
-    done.where((w) => {
-      for (const c of withKeys) w.orWhere((x) => x.where('e.course_id', c.courseId).whereIn('p.module_key', c.moduleKeys));
-    });
-  } else done.whereRaw('1 = 0');
-  const { sql: doneSql, bindings: doneBindings } = done.toSQL();
+  const membershipsRead = members(db, q).select('m.user_id', 'm.unit_id', 'm.joined_at');
+  // Without percent only whether they enrolled matters (no status depends on the round or the
+  // last activity): the enrolments' (user_id, course_id) index answers it alone.
+  const enrolmentsRead = members(db, q).join('enrolments as e', 'e.user_id', 'm.user_id').whereIn('e.course_id', courseIds)
+    .select(q.percent ? ['e.user_id', 'e.course_id', 'e.id', 'e.completed_at', 'e.last_activity_at'] : ['e.user_id', 'e.course_id', 'e.id']);
+  // Modules done of the current version, only for a round in progress (a finished round is 100%,
+  // no round is 0%): the enrolment's progress rows whose key that version has.
+  const doneRead = q.percent && withKeys.length
+    ? members(db, q).join('enrolments as e', 'e.user_id', 'm.user_id').join('module_progress as p', 'p.enrolment_id', 'e.id')
+      .whereNull('e.completed_at')
+      .where((w) => {
+        for (const c of withKeys) w.orWhere((x) => x.where('e.course_id', c.courseId).whereIn('p.module_key', c.moduleKeys));
+      })
+      .groupBy('p.enrolment_id').select('p.enrolment_id', db.raw('count(*) as n'))
+    : null;
+  // Every completion of the courses and their refreshers, with its certificate when one is current
+  // (not superseded): the latest completion and the current certificate are picked below.
+  const completionsRead = members(db, q).join('completions as k', 'k.user_id', 'm.user_id')
+    .leftJoin('certificates as c', (j) => j.on('c.completion_id', 'k.id').andOnNull('c.superseded_at'))
+    .whereIn('k.course_id', completionCourses)
+    .select('k.user_id', 'k.course_id', 'k.completed_at', 'c.id', 'c.issued_at', 'c.expires_at', 'c.revoked_at');
 
-  const inner = db('memberships as m')
-    .join('courses as co', (j) => j.onIn('co.id', courseIds.length ? courseIds : [0]))
-    .leftJoin('enrolments as e', (j) => j.on('e.user_id', 'm.user_id').andOn('e.course_id', 'co.id'))
-    .where('m.organization_id', q.organizationId)
-    .whereExists(db('assignments as a')
-      .where('a.organization_id', q.organizationId)
-      .whereNull('a.removed_at')
-      .whereRaw('a.course_id = co.id')
-      .where((w) => w.where('a.target', 'organization')
-        .orWhere((x) => x.where('a.target', 'unit').whereRaw('a.unit_id = m.unit_id'))
-        .orWhere((x) => x.where('a.target', 'user').whereRaw('a.user_id = m.user_id')))
-      .select(db.raw('1')))
-    .select(
-      'm.user_id', 'm.unit_id', 'm.joined_at', 'co.id as course_id', 'e.id as enrolment_id', 'e.completed_at as round_completed_at', 'e.last_activity_at',
-      q.percent ? db.raw(`case when e.id is not null and e.completed_at is null then (${doneSql}) end as done`, doneBindings) : db.raw('cast(null as integer) as done'),
-      db('completions as k').whereRaw('k.user_id = m.user_id').whereRaw('k.course_id = co.id').max({ last: 'k.completed_at' }).as('last_completed_at'),
-      currentCertificateId(db, 'co.id').as('certificate_id'),
-      refreshers.length ? currentCertificateId(db, caseOf(db, 'co.id', refreshers, null)).as('refresher_certificate_id') : db.raw('cast(null as integer) as refresher_certificate_id'),
-    );
-  if (q.userIds) inner.whereIn('m.user_id', q.userIds);
-  if (q.unitId === null) inner.whereNull('m.unit_id');
-  else if (q.unitId !== undefined) inner.where('m.unit_id', q.unitId);
+  const [memberships, enrolments, completions, done = []] = await readAll(db, [membershipsRead, enrolmentsRead, completionsRead, ...(doneRead ? [doneRead] : [])]);
 
-  return db.from(inner.as('r'))
-    .leftJoin('certificates as cc', 'cc.id', 'r.certificate_id')
-    .leftJoin('certificates as rc', 'rc.id', 'r.refresher_certificate_id')
-    .select('r.user_id', 'r.unit_id', 'r.joined_at', 'r.course_id', 'r.enrolment_id', 'r.round_completed_at', 'r.last_activity_at', 'r.done', 'r.last_completed_at',
-      'r.certificate_id', 'cc.issued_at as certificate_issued_at', 'cc.expires_at as certificate_expires_at', 'cc.revoked_at as certificate_revoked_at',
-      'r.refresher_certificate_id', 'rc.issued_at as refresher_issued_at', 'rc.expires_at as refresher_expires_at', 'rc.revoked_at as refresher_revoked_at');
+  // Each member's facts by course position: small integer keys and arrays, for 100,000 cells.
+  const position = new Map(completionCourses.map((id, i) => [id, i]));
+  const slotsOf = new Map<number, Slot[]>();
+  const slot = (userId: unknown, courseId: unknown): Slot => {
+    const id = toNumber(userId);
+    let slots = slotsOf.get(id);
+    if (!slots) slotsOf.set(id, (slots = new Array<Slot>(completionCourses.length)));
+    const i = position.get(toNumber(courseId))!;
+    return (slots[i] ??= { enrolment: null, lastCompleted: null, lastAt: -Infinity, certificate: null, issued: 0, certificateId: 0 });
+  };
+  for (const e of enrolments) slot(e[0], e[1]).enrolment = e;
+  const doneOf = new Map<number, unknown>();
+  for (const d of done) doneOf.set(toNumber(d[0]), d[1]);
+  for (const k of completions) {
+    const s = slot(k[0], k[1]);
+    const at = timeOf(k[2]);
+    if (at > s.lastAt) {
+      s.lastAt = at;
+      s.lastCompleted = k[2];
+    }
+    if (k[3] == null) continue;
+    // The current certificate: the newest not superseded, by issue date then id (as the learner's pages choose it).
+    const issued = timeOf(k[4]);
+    const id = toNumber(k[3]);
+    if (!s.certificate || issued > s.issued || (issued === s.issued && id > s.certificateId)) {
+      s.certificate = k;
+      s.issued = issued;
+      s.certificateId = id;
+    }
+  }
+
+  const required = q.courses.map((c) => ({ courseId: c.courseId, at: position.get(c.courseId)!, refresherAt: c.refresherId !== null ? position.get(c.refresherId)! : -1 }));
+  return (function* rows() {
+    for (const m of memberships) {
+      const slots = slotsOf.get(toNumber(m[0]));
+      for (const course of required) {
+        const s = slots?.[course.at];
+        const e = s?.enrolment;
+        const cert = s?.certificate;
+        const refresher = course.refresherAt >= 0 ? slots?.[course.refresherAt]?.certificate : undefined;
+        const inProgress = q.percent && e && e[3] == null;
+        yield [
+          m[0], m[1], m[2], course.courseId,
+          e ? e[2] : null, e?.[3] ?? null, e?.[4] ?? null,
+          inProgress ? doneOf.get(toNumber(e[2])) ?? 0 : null,
+          s?.lastCompleted ?? null,
+          cert ? cert[3] : null, cert ? cert[4] : null, cert ? cert[5] : null, cert ? cert[6] : null,
+          refresher ? refresher[3] : null, refresher ? refresher[4] : null, refresher ? refresher[5] : null, refresher ? refresher[6] : null,
+        ];
+      }
+    }
+  })();
 }
 
 /** The organization's members (optionally of one unit) with what a report shows of them. */

@@ -147,7 +147,7 @@ describe('rate limits', () => {
     // The session cookie is Secure, so it is carried by hand over the test's plain HTTP.
     const signIn = async (from: string, email: string, password: string) => {
       const page = await request(own.app).get('/login').set('X-Forwarded-Proto', 'https').set('X-Forwarded-For', from);
-      const cookie = /bw\.sid=[^;]+/.exec(String(page.headers['set-cookie']))![0];
+      const cookie = /(?:__Host-)?bw\.sid=[^;]+/.exec(String(page.headers['set-cookie']))![0];
       return request(own.app).post('/login').set('X-Forwarded-Proto', 'https').set('X-Forwarded-For', from).set('Cookie', cookie)
         .type('form').send({ _csrf: tokenIn(page.text), email, password });
     };

@@ -13,6 +13,7 @@ import { makeInvitation } from '../support/organizations';
 import { apiGet, makeReportingOrganization, type ReportingOrganization } from '../support/api';
 import { routeTable, type RouteEntry } from '../../src/access/route-table';
 import { CAPABILITIES, type Grant } from '../../src/access/capabilities';
+import { fillPath as fill, paramsOf } from '../support/route-params';
 
 let t: TestApp;
 let a: ReportingOrganization;
@@ -49,14 +50,6 @@ function organizationRoutes(): RouteEntry[] {
     && (CAPABILITIES[r.access.capability].grants as readonly Grant[]).some((g) => g.scope === 'organization'));
 }
 
-const paramsOf = (path: string) => [...path.matchAll(/:(\w+)/g)].map((m) => m[1]);
-
-function fill(path: string, ids: Record<string, string>): string {
-  return path.replace(/:(\w+)/g, (_, name: string) => {
-    if (!(name in ids)) throw new Error(`no id of organization A for :${name} in ${path}: add one to idsOfA`);
-    return encodeURIComponent(ids[name]);
-  });
-}
 
 /** A form that would pass validation on most manager forms, so a refusal is the tenant check's. */
 function formFor(who: ReportingOrganization['manager']): Record<string, string> {
