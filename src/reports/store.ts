@@ -47,8 +47,8 @@ export interface FactsQuery {
   /**
    * Count the modules done of rounds in progress, and read the round's end and the last activity.
    * No status depends on them, and the count is the costliest read (hundreds of thousands of
-   * progress rows), so the matrix asks for them only for its page. Without: percent is 0 and last
-   * activity null in every row.
+   * progress rows), so the matrix asks for them only for its page. Without: percent as if no
+   * module were done (100 once completed) and no last activity, in every row.
    */
   percent: boolean;
   /**
