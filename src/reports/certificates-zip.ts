@@ -3,13 +3,13 @@
 // time whatever the count, with an index.csv naming whose each file is. The number is capped
 // (rendering takes about 10 ms a certificate): a larger selection is asked to narrow by filters.
 import type { Writable } from 'node:stream';
-import { Zip, ZipPassThrough } from 'fflate';
 import type { CertificateService } from '../certificates/service';
 import { toRecord } from '../certificates/service';
 import { CertificateInputError, type Translate } from '../certificates/pdf';
 import type { CertificateRenderService } from '../certificates/render-pool';
 import { formatCode } from '../certificates/codes';
 import { BOM, csvLine } from './csv';
+import { zipResponse } from '../http/zip-response';
 
 /** Most certificates one download may hold, as for an administrator's bulk download. */
 export const MAX_ZIP_CERTIFICATES = 2000;
@@ -24,22 +24,6 @@ export interface ZipPerson {
   unitName: string | null;
 }
 
-/** Writes a chunk, waiting for 'drain' when the response's buffer is full; false once the client is gone. */
-function send(out: Writable, chunk: Uint8Array): Promise<boolean> {
-  if (out.destroyed) return Promise.resolve(false);
-  if (out.write(chunk)) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const done = (ok: boolean) => {
-      out.off('drain', onDrain);
-      out.off('close', onClose);
-      resolve(ok);
-    };
-    const onDrain = () => done(true);
-    const onClose = () => done(false);
-    out.on('drain', onDrain);
-    out.on('close', onClose);
-  });
-}
 
 /**
  * Streams the zip of these certificates (ids that count for the report's cells) to `out`.
@@ -53,24 +37,8 @@ export async function writeCertificatesZip(out: Writable, o: {
   t: Translate;
   lang: string;
 }): Promise<void> {
-  const chunks: Uint8Array[] = [];
-  let failure: Error | null = null;
-  const zip = new Zip((err, chunk) => {
-    if (err) failure = err;
-    else chunks.push(chunk);
-  });
-  const flush = async (): Promise<boolean> => {
-    if (failure) throw failure;
-    while (chunks.length) if (!(await send(out, chunks.shift()!))) return false;
-    return true;
-  };
-  const add = async (name: string, data: Uint8Array): Promise<boolean> => {
-    const entry = new ZipPassThrough(name);
-    entry.mtime = MTIME;
-    zip.add(entry);
-    entry.push(data, true);
-    return flush();
-  };
+  const zip = zipResponse(out);
+  const add = (name: string, data: Uint8Array): Promise<boolean> => zip.add(name, data, { mtime: MTIME });
 
   const wanted = new Set(o.wanted.map((w) => w.certificateId));
   const people = new Map(o.wanted.map((w) => [w.person.userId, w.person]));
@@ -100,6 +68,5 @@ export async function writeCertificatesZip(out: Writable, o: {
   }
   if (!(await add('index.csv', Buffer.from(index.join(''))))) return;
   if (skipped.length && !(await add('not-included.txt', Buffer.from(`${o.t('adminCertificates.notIncluded')}\n${skipped.join('\n')}\n`)))) return;
-  zip.end();
-  if (await flush()) out.end();
+  await zip.end();
 }

@@ -3,6 +3,7 @@
 // formula (beginning with =, +, -, @, a tab or a carriage return) is neutralized with a leading
 // single quote: a learner named "=HYPERLINK(...)" must not become a link in a manager's sheet.
 import type { Writable } from 'node:stream';
+import { sendChunk } from '../http/send-chunk';
 
 export const BOM = '\uFEFF';
 export const CRLF = '\r\n';
@@ -32,21 +33,7 @@ export function csvLine(values: (string | number | null | undefined)[]): string 
 export async function writeLines(out: Writable, lines: AsyncIterable<string>, o: { flushEvery?: number } = {}): Promise<boolean> {
   const flushEvery = o.flushEvery ?? 64 * 1024;
   let pending = '';
-  const write = async (chunk: string): Promise<boolean> => {
-    if (out.destroyed || out.writableEnded) return false;
-    if (out.write(chunk)) return true;
-    return new Promise<boolean>((resolve) => {
-      const done = (ok: boolean) => {
-        out.off('drain', onDrain);
-        out.off('close', onClose);
-        resolve(ok);
-      };
-      const onDrain = () => done(true);
-      const onClose = () => done(false);
-      out.on('drain', onDrain);
-      out.on('close', onClose);
-    });
-  };
+  const write = (chunk: string): Promise<boolean> => sendChunk(out, chunk);
   for await (const line of lines) {
     // Lines are gathered into chunks of about 64 KB: one write per line costs more than the line.
     pending += line;
