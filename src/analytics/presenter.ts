@@ -85,7 +85,7 @@ function groupCells(f: Formats, row: GroupRow) {
   const shown = row.suppression === null;
   return {
     label: row.label,
-    n: shown ? fmt.whole.format(row.n!) : f.t(row.suppression === 'small' ? 'analytics.fewerThan' : 'analytics.hiddenGroup', { count: 5 }),
+    n: shown ? fmt.whole.format(row.n!) : f.t('analytics.fewerThan', { count: 5 }),
     attitude: signed(row.attitude, 'attitude'),
     knowledge: signed(row.knowledge, 'knowledge'),
     suppression: row.suppression,
@@ -125,7 +125,7 @@ export function evaluationView(report: EvaluationReport, f: Formats) {
     })),
     byPeriod: report.byPeriod.map((p) => ({
       period: p.period,
-      n: p.n === null ? f.t(p.suppression === 'small' ? 'analytics.fewerThan' : 'analytics.hiddenGroup', { count: 5 }) : fmt.whole.format(p.n),
+      n: p.n === null ? f.t('analytics.fewerThan', { count: 5 }) : fmt.whole.format(p.n),
       means: p.means.map((m) => (m === null ? '' : fmt.one.format(m))),
     })),
     comments: report.comments,
