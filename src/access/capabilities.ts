@@ -31,7 +31,7 @@ const site = (...roles: Role[]): Grant[] => roles.map((role) => ({ scope: 'site'
 const organization = (...roles: OrganizationRole[]): Grant[] => roles.map((role) => ({ scope: 'organization', role }));
 
 export const CAPABILITIES = {
-  'account:edit': { description: 'See and change their own account (display name).', risk: 'personal-data', grants: everyone('own') },
+  'account:edit': { description: 'See and change their own account: display name, password, reminders, leaving their organization.', risk: 'personal-data', grants: everyone('own') },
   'session:end': { description: 'Sign out.', risk: 'none', grants: everyone('own') },
   'course:take': {
     description: 'Enrol, read modules, answer checks, write reflections, complete courses; see their dashboard.',
@@ -48,6 +48,7 @@ export const CAPABILITIES = {
   'curriculum:problems': { description: 'See the curriculum folder\'s problems (the development banner).', risk: 'none', grants: site('trainer', 'admin') },
   'site:administer': { description: 'The administrator\'s overview: published and skipped courses.', risk: 'configuration', grants: site('admin') },
   'user:manage': { description: 'Find users, change roles, deactivate and reactivate accounts.', risk: 'personal-data', grants: site('admin') },
+  'audit:view': { description: 'Read the audit log of privileged actions and download it as CSV.', risk: 'personal-data', grants: site('admin') },
   'organization:manage': { description: 'Create organizations and name their first manager.', risk: 'configuration', grants: site('admin') },
   'member:manage': {
     description: 'Invite, import and remove an organization\'s staff; assign its required training.',

@@ -7,9 +7,11 @@ import type { Membership, Role, SessionUser } from './types';
 
 export interface UserRow extends SessionUser {
   passwordHash: string;
+  /** A deactivated account cannot sign in (src/admin/users-store.ts deactivates). */
+  deactivated: boolean;
 }
 
-const COLUMNS = ['u.id', 'u.email', 'u.display_name', 'u.role', 'u.locale', 'u.password_hash', 'm.organization_id', 'm.role as membership_role'];
+const COLUMNS = ['u.id', 'u.email', 'u.display_name', 'u.role', 'u.locale', 'u.password_hash', 'u.deactivated_at', 'm.organization_id', 'm.role as membership_role'];
 
 /** A user's organization, read with the user (left join memberships): null when they belong to none. */
 function toMembership(row: Record<string, unknown>): Membership | null {
@@ -27,6 +29,7 @@ function toUser(row: Record<string, unknown>): UserRow {
     locale: String(row.locale),
     membership: toMembership(row),
     passwordHash: String(row.password_hash),
+    deactivated: row.deactivated_at != null,
   };
 }
 
@@ -34,14 +37,15 @@ function toUser(row: Record<string, unknown>): UserRow {
 export interface SessionRow {
   data: string;
   expiresAt: number;
-  /** Null when the session has no user, or its user no longer exists. */
+  /** Null when the session has no user, or its user no longer exists or is deactivated. */
   user: SessionUser | null;
 }
 
 const SESSION_WITH_USER_COLUMNS = ['s.data', 's.expires_at', 'u.id as user_id', 'u.email', 'u.display_name', 'u.role', 'u.locale', 'm.organization_id', 'm.role as membership_role'];
 
+// A deactivated user's sessions read as signed out: the join finds no user (in the same one statement).
 const sessionWithUser = (db: Db) => db('sessions as s')
-  .leftJoin('users as u', 'u.id', 's.user_id')
+  .leftJoin('users as u', (on) => { on.on('u.id', 's.user_id').andOnNull('u.deactivated_at'); })
   .leftJoin('memberships as m', 'm.user_id', 'u.id');
 
 /**
@@ -145,6 +149,15 @@ export async function insertUnclaimedUsers(db: Db, people: { email: string; disp
 /** Sets the first password of an unclaimed account; false when it was claimed already. */
 export async function claimUser(db: Db, id: number, passwordHash: string): Promise<boolean> {
   return (await db('users').where({ id, password_hash: UNCLAIMED_PASSWORD_HASH }).update({ password_hash: passwordHash })) === 1;
+}
+
+export async function updatePasswordHash(db: Db, id: number, passwordHash: string): Promise<void> {
+  await db('users').where({ id }).update({ password_hash: passwordHash });
+}
+
+/** Deletes the user's sessions but the one named: they are signed out on their next request. */
+export async function endSessionsExcept(db: Db, userId: number, keepSid: string): Promise<void> {
+  await db('sessions').where({ user_id: userId }).whereNot({ sid: keepSid }).delete();
 }
 
 export async function updateDisplayName(db: Db, id: number, displayName: string): Promise<void> {

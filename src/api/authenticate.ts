@@ -3,6 +3,7 @@
 // read from the Authorization header: a token in a URL would end up in logs and browser history.
 import type { RequestHandler } from 'express';
 import type { ApiTokenService } from './tokens';
+import { auditOrigin } from '../audit/record';
 
 const BEARER = /^Bearer +(\S+) *$/i;
 
@@ -18,7 +19,7 @@ export function bearerAuthentication(tokens: ApiTokenService): RequestHandler {
       req.apiTokenFailure = 'malformed';
       return next();
     }
-    const result = await tokens.authenticate(match[1]);
+    const result = await tokens.authenticate(match[1], auditOrigin(req));
     if (result.ok) req.apiToken = result.principal;
     else req.apiTokenFailure = result.failure;
     next();

@@ -9,6 +9,7 @@ import { parseForm, type FieldErrors } from '../http/validate';
 import { idParam, keptValues, loadOrganization, orgPaths } from '../organizations/route-helpers';
 import type { OrganizationService } from '../organizations/service';
 import { TOKEN_NAME_MAX, type ApiTokenService } from './tokens';
+import { auditOrigin } from '../audit/record';
 
 export interface ApiTokenRouteDeps {
   organizations: OrganizationService;
@@ -47,13 +48,13 @@ export function apiTokenRoutes({ organizations, tokens, baseUrl }: ApiTokenRoute
     const { org } = await loadOrganization(req, organizations, 'manageApiTokens');
     const form = parseForm(tokenNameSchema, req.body, { prefix: 'api.tokens.', fallback: 'api.tokens.nameRequired' });
     if (!form.ok) return show(req, res, { values: keptValues(req.body), errors: form.errors, status: 422 });
-    const { token } = await tokens.create(org.id, form.data.name, req.user!.id);
+    const { token } = await tokens.create(org.id, form.data.name, req.user!.id, auditOrigin(req));
     await show(req, res, { created: { name: form.data.name, token } });
   });
 
   router.post('/organizations/:orgId/api-tokens/:tokenId/revoke', manage, async (req, res) => {
     const { org } = await loadOrganization(req, organizations, 'manageApiTokens');
-    await tokens.revoke(org.id, idParam(req, 'tokenId'));
+    await tokens.revoke(org.id, idParam(req, 'tokenId'), req.user!.id, auditOrigin(req));
     res.redirect(303, `${orgPaths.apiTokens(org.id)}?done=revoked`);
   });
 

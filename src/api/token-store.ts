@@ -58,10 +58,11 @@ export async function revokeToken(db: Db, organizationId: number, id: number, no
 
 /**
  * Records a use, unless one was recorded since `notBefore`: the condition is in the statement, so
- * several processes serving the same token at once write it once.
+ * several processes serving the same token at once write it once. True when this call wrote it.
  */
-export async function touchToken(db: Db, id: number, now: Date, notBefore: Date): Promise<void> {
-  await db('api_tokens').where({ id })
+export async function touchToken(db: Db, id: number, now: Date, notBefore: Date): Promise<boolean> {
+  const n = await db('api_tokens').where({ id })
     .where((q) => q.whereNull('last_used_at').orWhere('last_used_at', '<', notBefore))
     .update({ last_used_at: now });
+  return n === 1;
 }

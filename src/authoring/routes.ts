@@ -9,6 +9,7 @@ import { AUDIENCES, type CompiledCourse } from '../curriculum/types';
 import { megabytes } from './zip';
 import type { CourseZip } from './zip-transfer';
 import { requires } from '../http/guards';
+import { auditOrigin } from '../audit/record';
 import { authorize } from '../access/policy';
 import { showErrorsOnForm } from '../http/error-handler';
 import { readUpload } from '../http/multipart';
@@ -283,7 +284,7 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
     const slug = String(req.params.slug);
     const form = parseAuthorForm(publishSchema, req.body);
     if (!form.ok) return showCourse(req, res, { status: 422, errors: form.errors, values: keptValues(req.body) });
-    const result = await authoring.publish(slug, req.user!, form.data.notes || null);
+    const result = await authoring.publish(slug, req.user!, form.data.notes || null, auditOrigin(req));
     if (!result.ok) {
       const page = await authoring.coursePage(slug);
       return res.page('authoring/problems', {

@@ -7,9 +7,10 @@ import { parseCourseFiles } from '../curriculum/parse';
 import { diffCourses } from './diff';
 import type { AuthoringContext, Owner, ShownProblem } from './context';
 import { notFound } from '../http/errors';
+import { audit, type AuditOrigin } from '../audit/record';
 
 export function versionOperations(ctx: AuthoringContext) {
-  const { curriculum } = ctx;
+  const { curriculum, clock } = ctx;
 
   async function versionList(course: CourseRow) {
     const rows = await curriculum.listVersions(course.id);
@@ -34,13 +35,16 @@ export function versionOperations(ctx: AuthoringContext) {
      * Publishes the draft: refused with its problems when any is an error (nothing published
      * changes), else one transaction through the curriculum service with the version's files.
      */
-    async publish(slug: string, user: SessionUser, notes: string | null): Promise<{ ok: false; problems: ShownProblem[] } | { ok: true; versionId: number; changed: boolean }> {
+    async publish(slug: string, user: SessionUser, notes: string | null, origin?: AuditOrigin): Promise<{ ok: false; problems: ShownProblem[] } | { ok: true; versionId: number; changed: boolean }> {
       const course = await ctx.loadCourse(slug);
       const rows = await ctx.draftFiles(course.id);
       const files = await ctx.loadFiles(rows);
       const parsed = parseCourseFiles(slug, files, slug);
       if (!parsed.course) return { ok: false, problems: ctx.shownProblems(slug, parsed.problems) };
-      const result = await curriculum.publish(parsed.course, user.displayName, parsed.mediaContent, { source: 'browser', files, publishedByUserId: user.id, notes });
+      const result = await curriculum.publish(parsed.course, user.displayName, parsed.mediaContent, {
+        source: 'browser', files, publishedByUserId: user.id, notes,
+        inTransaction: (trx, p) => audit.record(trx, { actor: user, action: 'course.published', target: { type: 'course', id: slug }, details: { versionId: p.versionId, changed: p.changed }, origin, at: clock.now() }),
+      });
       return { ok: true, ...result };
     },
 

@@ -15,6 +15,8 @@ import { canCertificate } from './policy';
 import { parseForm } from '../http/validate';
 import { badRequest, unprocessable } from '../http/errors';
 import { formatCode, parseCode } from './codes';
+import { audit, auditOrigin, byRequest } from '../audit/record';
+import type { Db } from '../db/knex';
 
 interface Deps {
   certificates: CertificateService;
@@ -22,6 +24,8 @@ interface Deps {
   renderer: CertificateRenderService;
   clock: Clock;
   verifyLimiter: RequestHandler;
+  /** Where the audit log is written. */
+  db: Db;
 }
 
 const revokeSchema = z.object({
@@ -134,7 +138,7 @@ export function certificateRoutes(deps: Deps): Router {
   });
 
   router.get('/admin/certificates.zip', requires('certificate:search'), async (req, res) => {
-    const { filter } = selection(req.query);
+    const { filter, values } = selection(req.query);
     const found = (await certificates.search({ ...filter, limit: MAX_ZIP_CERTIFICATES + 1 })).filter((c) => c.status !== 'superseded');
     if (found.length > MAX_ZIP_CERTIFICATES) throw badRequest('too_many_certificates', { key: 'errors.too_many_certificates.withMax', params: { max: MAX_ZIP_CERTIFICATES } });
     const files: Record<string, Uint8Array> = {};
@@ -152,6 +156,7 @@ export function certificateRoutes(deps: Deps): Router {
     // PDFs are already compressed: store them as they are.
     const zip = zipSync(files, { level: 0, mtime: new Date('2000-01-01T00:00:00Z') });
     res.set('Content-Type', 'application/zip');
+    await audit.record(deps.db, { ...byRequest(req), action: 'certificates.downloaded', details: { count: found.length - skipped.length, ...values } });
     res.set('Content-Disposition', 'attachment; filename="certificates.zip"');
     res.set('Cache-Control', 'private, no-store');
     res.send(Buffer.from(zip));
@@ -167,7 +172,7 @@ export function certificateRoutes(deps: Deps): Router {
         errors: { [cert.code]: form.errors.reason }, reasons: { [cert.code]: typeof req.body?.reason === 'string' ? req.body.reason : '' }, revoked: null,
       }, 422);
     }
-    await certificates.revoke(cert.code, form.data.reason, req.user!.id);
+    await certificates.revoke(cert.code, form.data.reason, req.user!.id, auditOrigin(req));
     res.redirect(303, `/admin/certificates?revoked=${cert.code}`);
   });
 

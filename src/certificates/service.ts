@@ -4,6 +4,7 @@ import type { Clock } from '../clock';
 import { HttpError, notFound } from '../http/errors';
 import { generateCode, parseCode } from './codes';
 import * as store from './store';
+import { audit, type AuditOrigin } from '../audit/record';
 import type { CertificateRow, NewCertificate } from './store';
 import type { CertificateRecord } from './pdf';
 
@@ -130,9 +131,13 @@ export function createCertificateService({ db, clock }: { db: Db; clock: Clock }
     },
 
     /** An administrator withdraws a certificate; verification then shows the date and reason. */
-    async revoke(code: string, reason: string, adminId: number): Promise<boolean> {
+    async revoke(code: string, reason: string, adminId: number, origin?: AuditOrigin): Promise<boolean> {
       const c = await this.byCode(code);
-      return store.revoke(db, c.id, reason, adminId, clock.now());
+      return db.transaction(async (trx) => {
+        const revoked = await store.revoke(trx, c.id, reason, adminId, clock.now());
+        if (revoked) await audit.record(trx, { actor: adminId, action: 'certificate.revoked', target: { type: 'certificate', id: c.code }, origin, at: clock.now() });
+        return revoked;
+      });
     },
 
     async search(q: { courseSlug?: string; from?: Date; to?: Date; limit?: number }): Promise<CertificateView[]> {

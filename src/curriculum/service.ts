@@ -22,6 +22,8 @@ export interface PublishOptions {
   files?: CourseFiles;
   publishedByUserId?: number | null;
   notes?: string | null;
+  /** Runs inside the publishing transaction, last (the audit log of a publication from the browser). */
+  inTransaction?: (trx: Db, published: { versionId: number; changed: boolean }) => Promise<void>;
 }
 
 /** The stored type of a course file's bytes. */
@@ -76,6 +78,7 @@ export function createCurriculumService({ db, clock, logger }: { db: Db; clock: 
         await store.insertVersionFiles(trx, versionId, await storeCourseFiles(trx, options.files));
       }
       const changed = (await store.setCurrentVersion(trx, courseId, versionId)) > 0;
+      await options.inTransaction?.(trx, { versionId, changed });
       versions.set(versionId, course);
       return { versionId, changed };
     });

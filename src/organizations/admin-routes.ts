@@ -2,6 +2,7 @@
 // (an existing account by email, or a new person who gets a personal link). HTTP only.
 import { Router, type Request, type Response } from 'express';
 import { requires } from '../http/guards';
+import { auditOrigin } from '../audit/record';
 import { showErrorsOnForm } from '../http/error-handler';
 import type { FieldErrors } from '../http/validate';
 import type { OrganizationService } from './service';
@@ -44,7 +45,7 @@ export function adminOrganizationRoutes({ organizations, unprintableCharacters }
       await showList(res, keptValues(req.body), { name: 'org.validation.nameTaken' }, 409);
       return true;
     });
-    const id = await organizations.create(req.user!, form.data);
+    const id = await organizations.create(req.user!, form.data, auditOrigin(req));
     res.redirect(303, `${orgPaths.adminOrganization(id)}?created=1`);
   });
 
@@ -68,7 +69,7 @@ export function adminOrganizationRoutes({ organizations, unprintableCharacters }
       return true;
     });
     const { org } = await loadOrganization(req, organizations, 'administer');
-    const result = await organizations.nameManager(req.user!, org.id, { email: form.data.email, displayName });
+    const result = await organizations.nameManager(req.user!, org.id, { email: form.data.email, displayName }, auditOrigin(req));
     if (result.kind === 'nameNeeded') return showOrganization(req, res, { values, errors: { displayName: 'org.validation.managerNameNeeded' }, status: 422 });
     if (result.kind === 'invited' && result.links.length) return showOrganization(req, res, { issued: result.links });
     res.redirect(303, `${orgPaths.adminOrganization(org.id)}?named=${result.kind === 'invited' ? 'emailed' : result.kind}`);

@@ -17,6 +17,7 @@ import type { InvitationService, IssuedLink, PersonToInvite } from './invitation
 import * as store from './store';
 import { nameKey } from './store';
 import type { Organization } from './types';
+import { audit, type AuditOrigin } from '../audit/record';
 
 /** More rows than this are refused: split the file. A preview of 5,000 rows is already long. */
 export const MAX_IMPORT_ROWS = 5000;
@@ -205,7 +206,7 @@ export function createImportService(deps: {
      * Writes the whole file or nothing: checked again inside the transaction, and refused (with the
      * preview of what is wrong now) if any row has a problem. A second confirmation does nothing.
      */
-    async confirm(org: Organization, importId: number, user: SessionUser, createUnits: boolean): Promise<{ ok: true; result: ImportResult } | { ok: false; checked: Checked }> {
+    async confirm(org: Organization, importId: number, user: SessionUser, createUnits: boolean, origin?: AuditOrigin): Promise<{ ok: true; result: ImportResult } | { ok: false; checked: Checked }> {
       const found = await loadImport(org, importId, user);
       const none = { create: 0, invite: 0, move: 0, unchanged: 0 };
       if (found.appliedAt) return { ok: true, result: { alreadyApplied: true, counts: none, unitsCreated: 0, links: [], emailed: 0 } };
@@ -240,6 +241,7 @@ export function createImportService(deps: {
         ];
         const sent = await invitations.issuePersonal(trx, org, toInvite, user.id);
         const { problems: _problems, ...counts } = plan.counts;
+        await audit.record(trx, { actor: user, action: 'staff.imported', target: { type: 'organization', id: org.id }, details: { importId: found.id, ...counts }, origin, at: clock.now() });
         return { ok: true as const, result: { alreadyApplied: false, counts, unitsCreated: createUnits ? plan.missingUnits.length : 0, ...sent } };
       });
     },

@@ -2,6 +2,7 @@
 // confirmation that writes all or nothing. HTTP only (csv-import.ts holds the rules).
 import { Router, type Request, type Response } from 'express';
 import { requires } from '../http/guards';
+import { auditOrigin } from '../audit/record';
 import { readUpload } from '../http/multipart';
 import { MAX_IMPORT_BYTES, MAX_IMPORT_ROWS, type Checked, type ImportResult, type Problem } from './csv-import';
 import { idParam, loadOrganization, orgPaths } from './route-helpers';
@@ -48,7 +49,7 @@ export function importRoutes({ organizations }: OrganizationRouteDeps): Router {
     const { org, can } = await loadOrganization(req, organizations, 'invite');
     const importId = idParam(req, 'importId');
     const createUnits = req.body?.createUnits === '1';
-    const outcome = await organizations.imports.confirm(org, importId, req.user!, createUnits);
+    const outcome = await organizations.imports.confirm(org, importId, req.user!, createUnits, auditOrigin(req));
     if (!outcome.ok) {
       const preview = await organizations.imports.preview(org, importId, req.user!, createUnits);
       return showPreview(req, res, { ...preview, importId, checked: outcome.checked, refused: true, status: 422 });

@@ -6,6 +6,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/knex';
 import type { Clock } from '../clock';
 import { requires } from '../http/guards';
+import { auditOrigin } from '../audit/record';
 import { badRequest, notFound } from '../http/errors';
 import { showErrorsOnForm } from '../http/error-handler';
 import type { FieldErrors } from '../http/validate';
@@ -171,7 +172,7 @@ function managerRoutes({ organizations }: OrganizationRouteDeps): Router {
     const { org } = await loadOrganization(req, organizations, 'manageMembers');
     const userId = idParam(req, 'userId');
     lastManagerOnPage(req, res);
-    await organizations.removeMember(org.id, userId);
+    await organizations.removeMember(org.id, userId, req.user!, auditOrigin(req));
     if (userId === req.user!.id) return res.redirect(303, '/dashboard');
     res.redirect(303, `${orgPaths.members(org.id)}?done=removed`);
   });

@@ -15,6 +15,7 @@ import { createAssignmentService } from './assignments';
 import { createRequirementLoader } from './requirements';
 import type { MailDependency } from './mail';
 import * as store from './store';
+import { audit, type AuditOrigin } from '../audit/record';
 import type { Member, Organization, OrganizationRole, OrganizationSummary, OrganizationType, UnitWithCount } from './types';
 
 export const MEMBERS_PER_PAGE = 100;
@@ -72,8 +73,12 @@ export function createOrganizationService(deps: OrganizationDeps) {
     },
 
     /** An administrator creates an organization; a name taken (in any case) is a Conflict. */
-    create(admin: SessionUser, o: { name: string; type: OrganizationType }): Promise<number> {
-      return store.insertOrganization(db, { ...o, createdBy: admin.id, now: clock.now() });
+    create(admin: SessionUser, o: { name: string; type: OrganizationType }, origin?: AuditOrigin): Promise<number> {
+      return db.transaction(async (trx) => {
+        const id = await store.insertOrganization(trx, { ...o, createdBy: admin.id, now: clock.now() });
+        await audit.record(trx, { actor: admin, action: 'organization.created', target: { type: 'organization', id }, details: { name: o.name, type: o.type }, origin, at: clock.now() });
+        return id;
+      });
     },
 
     /**
@@ -82,21 +87,28 @@ export function createOrganizationService(deps: OrganizationDeps) {
      * account, an account is made (so the person is counted at once) with a personal link to
      * choose a password: `nameNeeded` when no name was given for it.
      */
-    async nameManager(admin: SessionUser, organizationId: number, input: { email: string; displayName: string }): Promise<NamedManager> {
+    async nameManager(admin: SessionUser, organizationId: number, input: { email: string; displayName: string }, origin?: AuditOrigin): Promise<NamedManager> {
       const org = await findOrganization(organizationId);
       const [person] = await accounts.findPeople({ emails: [input.email] });
+      const named = (trx: Db, userId: number, kind: string) => audit.record(trx, {
+        actor: admin, action: 'manager.named', target: { type: 'user', id: userId }, details: { organizationId: org.id, kind }, origin, at: clock.now(),
+      });
       if (person) {
-        const m = await store.findMembership(db, person.id);
-        if (m && m.organizationId !== org.id) throw conflict('already_in_organization');
-        if (m) await store.updateMembership(db, org.id, person.id, { role: 'manager' });
-        else await store.insertMemberships(db, [{ userId: person.id, organizationId: org.id, unitId: null, role: 'manager', joinedAt: clock.now() }]);
-        return { kind: m ? 'promoted' : 'added', displayName: person.displayName, email: person.email };
+        return db.transaction(async (trx) => {
+          const m = await store.findMembership(trx, person.id);
+          if (m && m.organizationId !== org.id) throw conflict('already_in_organization');
+          if (m) await store.updateMembership(trx, org.id, person.id, { role: 'manager' });
+          else await store.insertMemberships(trx, [{ userId: person.id, organizationId: org.id, unitId: null, role: 'manager', joinedAt: clock.now() }]);
+          await named(trx, person.id, m ? 'promoted' : 'added');
+          return { kind: m ? 'promoted' as const : 'added' as const, displayName: person.displayName, email: person.email };
+        });
       }
       if (!input.displayName) return { kind: 'nameNeeded' };
       return db.transaction(async (trx) => {
         const ids = await accounts.createUnclaimedUsers(trx, [{ email: input.email, displayName: input.displayName }]);
         const userId = ids.get(input.email)!;
         await store.insertMemberships(trx, [{ userId, organizationId: org.id, unitId: null, role: 'manager', joinedAt: clock.now() }]);
+        await named(trx, userId, 'invited');
         const sent = await invitations.issuePersonal(trx, org, [{ userId, email: input.email, displayName: input.displayName, unitId: null, role: 'manager' }], admin.id);
         return { kind: 'invited' as const, displayName: input.displayName, email: input.email, ...sent };
       });
@@ -153,12 +165,13 @@ export function createOrganizationService(deps: OrganizationDeps) {
     },
 
     /** A manager removes someone: their learning history and certificates stay theirs. */
-    async removeMember(organizationId: number, userId: number): Promise<void> {
+    async removeMember(organizationId: number, userId: number, by: SessionUser | null = null, origin?: AuditOrigin): Promise<void> {
       await db.transaction(async (trx) => {
         await keepOneManager(trx, organizationId, userId);
         // Their personal links stop working with their membership.
         await store.revokeInvitationsOfUser(trx, organizationId, userId, clock.now());
         if (!(await store.deleteMembership(trx, organizationId, userId))) throw notFound();
+        await audit.record(trx, { actor: by, action: 'member.removed', target: { type: 'user', id: userId }, details: { organizationId }, origin, at: clock.now() });
       });
     },
 

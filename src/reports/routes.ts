@@ -18,6 +18,8 @@ import type { FiltersResult, ReportService } from './service';
 import type { FilterProblem, ReportFilters } from './types';
 import { csvHeader, csvLines } from './export';
 import { writeLines } from './csv';
+import { audit, byRequest } from '../audit/record';
+import type { Db } from '../db/knex';
 import { completionByUnitChart, completionsByMonthChart } from './charts';
 import { ariaSort, describeFilters, filterValues, matrixView, pageLinks, queryOf, STATUS_ICONS, type Formatters } from './presenter';
 import { renderSummaryPdf, MAX_LISTED } from './summary-pdf';
@@ -31,6 +33,8 @@ export interface ReportRouteDeps {
   fonts: CertificateFonts;
   clock: Clock;
   appName: string;
+  /** Where the audit log is written. */
+  db: Db;
 }
 
 export const reportPaths = {
@@ -123,6 +127,7 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
     const org = await loadOrganization(req, organizations, 'export');
     const parsed = await filtersOr400(req, res, org, false);
     if (!parsed) return;
+    await audit.record(deps.db, { ...byRequest(req), action: 'report.exported', target: { type: 'organization', id: org.id }, details: { format: 'csv' } });
     res.set('Content-Type', 'text/csv; charset=utf-8');
     res.set('Content-Disposition', `attachment; filename="report-${org.id}-${deps.clock.now().toISOString().slice(0, 10)}.csv"`);
     res.set('Cache-Control', 'private, no-store');
@@ -151,6 +156,7 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
     const pdf = await renderSummaryPdf(deps.fonts, {
       organizationName: org.name, filters: describeFilters(filters, names, f), generatedAt: deps.clock.now(), summary, attention, appName: deps.appName,
     }, req.t, res.locals.lang);
+    await audit.record(deps.db, { ...byRequest(req), action: 'report.exported', target: { type: 'organization', id: org.id }, details: { format: 'pdf' } });
     res.set('Content-Type', 'application/pdf');
     res.set('Content-Disposition', `attachment; filename="report-summary-${org.id}.pdf"`);
     res.set('Cache-Control', 'private, no-store');
@@ -163,6 +169,7 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
     if (!parsed) return;
     const wanted = await reports.certificates(org.id, parsed.filters, MAX_ZIP_CERTIFICATES);
     if (wanted.length > MAX_ZIP_CERTIFICATES) throw badRequest('too_many_certificates', { key: 'reports.zip.tooMany', params: { max: MAX_ZIP_CERTIFICATES } });
+    await audit.record(deps.db, { ...byRequest(req), action: 'report.exported', target: { type: 'organization', id: org.id }, details: { format: 'certificates-zip', count: wanted.length } });
     res.set('Content-Type', 'application/zip');
     res.set('Content-Disposition', `attachment; filename="certificates-${org.id}.zip"`);
     res.set('Cache-Control', 'private, no-store');
