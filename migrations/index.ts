@@ -8,6 +8,8 @@ import * as organizations from './20261125140000_organizations';
 import * as outbox from './20261125150000_outbox';
 import * as apiTokens from './20261125160000_api_tokens';
 import * as assessment from './20261126100000_assessment';
+import * as userAdminAndAudit from './20261126110000_user_admin_and_audit';
+import * as passwordResets from './20261126120000_password_resets';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123110000_initial_schema': initial,
@@ -18,4 +20,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261125150000_outbox': outbox,
   '20261125160000_api_tokens': apiTokens,
   '20261126100000_assessment': assessment,
+  '20261126110000_user_admin_and_audit': userAdminAndAudit,
+  '20261126120000_password_resets': passwordResets,
 };

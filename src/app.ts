@@ -24,9 +24,15 @@ import { logPolicyDenials } from './http/guards';
 import { homeRoutes } from './http/home';
 import { createPassport, restoreSessionUser } from './accounts/passport';
 import { accountRoutes } from './accounts/routes';
+import { passwordRoutes } from './accounts/password-routes';
+import { passwordResetRoutes } from './accounts/password-reset-routes';
+import { passwordLinkRoutes } from './accounts/password-link-routes';
 import { learningRoutes } from './learning/routes';
 import { certificateRoutes } from './certificates/routes';
 import { adminRoutes } from './admin/routes';
+import { adminUserRoutes } from './admin/users-routes';
+import { auditRoutes } from './audit/routes';
+import { createUserAdminService } from './admin/users-service';
 import { authoringRoutes } from './authoring/routes';
 import { organizationRoutes } from './organizations/routes';
 import { reportRoutes } from './reports/routes';
@@ -158,14 +164,19 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
     unprintableCharacters: (name) => services.renderer.describeUnprintable(name),
     renameUser: services.commands.renameUser,
   }));
+  app.use(passwordRoutes({ accounts: services.accounts }));
+  app.use(passwordResetRoutes({ resets: services.passwordResets, db, clock }));
+  app.use(passwordLinkRoutes({ resets: services.passwordResets }));
   app.use(learningRoutes({ learning: services.learning, curriculum: services.curriculum, requiredCourses: (user) => services.organizations.requirements.forUser(user.id) }));
   app.use(certificateRoutes({
-    certificates: services.certificates, renderer: services.renderer, clock, verifyLimiter,
+    certificates: services.certificates, renderer: services.renderer, clock, verifyLimiter, db,
   }));
   app.use(adminRoutes({ curriculum: services.curriculum }));
+  app.use(adminUserRoutes({ users: createUserAdminService({ db, clock }) }));
+  app.use(auditRoutes({ db, clock }));
   app.use(authoringRoutes({ authoring: services.authoring }));
   app.use(organizationRoutes({ organizations: services.organizations, unprintableCharacters: (name) => services.renderer.describeUnprintable(name), db, clock }));
-  app.use(reportRoutes({ reports: services.reports, organizations: services.organizations, certificates: services.certificates, renderer: services.renderer, fonts: services.fonts, clock, appName: config.organizationName }));
+  app.use(reportRoutes({ reports: services.reports, organizations: services.organizations, certificates: services.certificates, renderer: services.renderer, fonts: services.fonts, clock, appName: config.organizationName, db }));
   app.use(analyticsRoutes({
     analytics: createAnalyticsService({ learning: services.learning, curriculum: services.curriculum, organizations: services.organizations }),
     organizations: services.organizations,

@@ -16,6 +16,7 @@ import { loadCertificateFonts, type CertificateFonts } from './certificates/font
 import { readLogoFile } from './certificates/logo';
 import { createRenameUser, type RenameUser } from './commands/rename-user';
 import { createMailService, type MailService } from './mail/service';
+import { createPasswordResets, type PasswordResets } from './accounts/password-reset';
 import { createReportService, type ReportService } from './reports/service';
 import { createApiTokenService, type ApiTokenService } from './api/tokens';
 import { createReminderJob, type ReminderJob } from './reminders/job';
@@ -32,6 +33,8 @@ export interface Services {
   reports: ReportService;
   /** Email through the outbox; `enabled` is false without SMTP_URL, and callers show links instead. */
   mail: MailService;
+  /** Forgotten-password links: emailed when SMTP is configured, otherwise issued by staff. */
+  passwordResets: PasswordResets;
   /** Queues due-soon, overdue and weekly-summary emails (run on a schedule by start.ts). */
   reminders: ReminderJob;
   /** Certificate PDFs: `renderAsync` and `transcriptAsync` in worker threads for requests; `render` on this thread. */
@@ -81,5 +84,6 @@ export function createServices({ config, db, clock, logger, passwordCost }: { co
   });
   const apiTokens = createApiTokenService({ db, clock });
   const reports = createReportService({ db, clock, organizations, curriculum });
-  return { accounts, curriculum, certificates, learning, authoring, organizations, reports, mail, reminders, renderer, fonts, commands, apiTokens };
+  const passwordResets = createPasswordResets({ db, clock, mail, logger, baseUrl: config.baseUrl, passwordCost, t: createI18n().getFixedT('en') });
+  return { accounts, curriculum, certificates, learning, authoring, organizations, reports, mail, reminders, renderer, fonts, commands, apiTokens, passwordResets };
 }

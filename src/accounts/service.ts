@@ -35,7 +35,8 @@ export function createAccountService({ db, clock, passwordCost = PRODUCTION_PASS
       const user = await store.findUserByEmail(db, email);
       // An unclaimed account (made by a staff import) has no password: it is checked against the
       // dummy hash like an unknown email, so the time taken tells nothing about which it is.
-      const usable = user && storedHashParameters(user.passwordHash) ? user.passwordHash : null;
+      // A deactivated account is refused the same way, after the same work.
+      const usable = user && !user.deactivated && storedHashParameters(user.passwordHash) ? user.passwordHash : null;
       const ok = await verifyPassword(password, usable ?? (await dummyPasswordHash(passwordCost)));
       return user && usable && ok ? publicUser(user) : null;
     },
@@ -92,6 +93,24 @@ export function createAccountService({ db, clock, passwordCost = PRODUCTION_PASS
      */
     async usersWantingReminders(userIds: readonly number[], trx: Db = db): Promise<Set<number>> {
       return store.remindersEnabled(trx, userIds);
+    },
+
+    /**
+     * Replaces the password when `current` is right, and ends every other session of the user at
+     * once (a stolen session must not outlive the change). false, changing nothing, when `current`
+     * is wrong; an unclaimed account has no password to give, so it is always refused.
+     */
+    async changePassword(userId: number, current: string, next: string, keepSid: string): Promise<boolean> {
+      const user = await store.findUserById(db, userId);
+      const usable = user && storedHashParameters(user.passwordHash) ? user.passwordHash : null;
+      const ok = await verifyPassword(current, usable ?? (await dummyPasswordHash(passwordCost)));
+      if (!user || !usable || !ok) return false;
+      const passwordHash = await hashPassword(next, passwordCost);
+      await db.transaction(async (trx) => {
+        await store.updatePasswordHash(trx, userId, passwordHash);
+        await store.endSessionsExcept(trx, userId, keepSid);
+      });
+      return true;
     },
 
     async findUser(id: number): Promise<SessionUser | null> {

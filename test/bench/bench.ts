@@ -30,6 +30,7 @@ import { benchCertificates } from './certificates';
 import { benchChangeReport } from './change-report';
 import { benchCertificatePool } from './certificate-pool';
 import { benchReports } from './reports';
+import { benchProcesses } from './processes';
 import { BENCH_PASSWORD, benchConfig, type AppStats, type ChildMessage, type ParentMessage, type ServerSetup, type ServerStats } from './common';
 
 interface AcResult {
@@ -458,6 +459,8 @@ async function main(): Promise<void> {
     await benchCertificatePool({ common, measuredUrl: s.measured.url, learnerCookies: cookies, log });
     // Organization reports (test/bench/reports.ts): BENCH_REPORTS=0 skips them.
     if (process.env.BENCH_REPORTS !== '0') await benchReports();
+    // One and two server processes on PostgreSQL (test/bench/processes.ts), with BENCH_DATABASE_URL.
+    await benchProcesses();
     await benchChangeReport(tmpDir, log);
     log(`\nDone in ${elapsed()}.`);
   } finally {
