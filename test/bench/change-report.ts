@@ -15,6 +15,7 @@ import { createLearningService } from '../../src/learning/service';
 import { parseCourseFiles, type CourseFiles } from '../../src/curriculum/parse';
 import { changeReport, pairResponses, quarterOf, type Breakdown, type ResponseRow } from '../../src/analytics/change-report';
 import { systemClock } from '../../src/clock';
+import { random } from './random';
 
 const PAIRS = 10_000;
 const REPEATS = 7;
@@ -38,17 +39,6 @@ Overview.
 - (true) k3: Eight.
 :::
 `;
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function responses(): ResponseRow[] {
   const rnd = random(10);

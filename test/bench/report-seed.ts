@@ -8,21 +8,10 @@ import type { CurriculumService } from '../../src/curriculum/service';
 import { hashPassword } from '../../src/accounts/passwords';
 import { generateCode } from '../../src/certificates/codes';
 import { BENCH_PASSWORD } from './common';
+import { random } from './random';
 
 const DAY = 24 * 60 * 60 * 1000;
 const BATCH = 500;
-
-/** Deterministic pseudo-random numbers (mulberry32): every run seeds the same organization. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function insertAll(db: Db, table: string, rows: Record<string, unknown>[], log: (line: string) => void): Promise<void> {
   const started = process.hrtime.bigint();

@@ -13,6 +13,7 @@ import { hashPassword } from '../../src/accounts/passwords';
 import { generateCode } from '../../src/certificates/codes';
 import { systemClock } from '../../src/clock';
 import { BENCH_PASSWORD } from './common';
+import { random } from './random';
 
 export const COURSES = 10;
 export const LEARNERS = 2000;
@@ -29,18 +30,6 @@ export interface SeedResult {
   measured: { slug: string; moduleKey: string; url: string; versionId: number; completedKeys: string[] };
   learners: { id: number; email: string; displayName: string }[];
   counts: Record<string, number>;
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run seeds the same data. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const WORDS = ('safety consent dignity trust listening referral harm reduction rights privacy outreach support housing '
