@@ -1,7 +1,6 @@
 // A SIGKILL loses nothing acknowledged: learners save reflections and complete modules over HTTP
 // against the compiled server; the process is killed mid-stream, started again on the same data
 // directory, and every write that was answered is in the database, which passes its integrity check.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,33 +11,16 @@ import { systemClock } from '../../src/clock';
 import { TEST_PASSWORD_COST } from '../support/password-cost';
 import { FIXTURE_CURRICULUM } from '../support/paths';
 import { requireBuilt } from '../support/built';
+import { SERVER, startServerProcess, type ServerProcess } from '../support/server-process';
 
-const ROOT = path.join(__dirname, '..', '..');
-const SERVER = path.join(ROOT, 'dist', 'src', 'server.js');
 requireBuilt(SERVER);
 
 const LEARNERS = 6;
 const PASSWORD = 'a long enough password';
 const COURSE = 'blocks-demo';
 
-function start(dataDir: string): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [SERVER], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '', LOG_LEVEL: 'warn', CURRICULUM_DIR: FIXTURE_CURRICULUM, SMTP_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
-    const onData = (d: Buffer) => {
-      out += d;
-      const m = /listening on port (\d+)/.exec(out);
-      if (m) { clearTimeout(timer); child.off('exit', onExit); resolve({ child, base: `http://127.0.0.1:${m[1]}` }); }
-    };
-    const onExit = (code: number | null) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${out}`)); };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (d) => { out += d; });
-    child.on('exit', onExit);
-  });
+function start(dataDir: string): Promise<ServerProcess> {
+  return startServerProcess({ DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn', CURRICULUM_DIR: FIXTURE_CURRICULUM, SMTP_URL: '' });
 }
 
 /** A browser in miniature: one cookie jar, forms posted with the page's CSRF token. */

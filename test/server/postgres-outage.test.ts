@@ -2,16 +2,15 @@
 // error page (no stack), and recovers by itself when the database comes back: no restart. The test
 // starts a throwaway PostgreSQL of its own (initdb + pg_ctl, a temporary folder, a free port),
 // never the shared server on 5432.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { FIXTURE_CURRICULUM } from '../support/paths';
 import { requireBuilt } from '../support/built';
+import { SERVER, startServerProcess, type ServerProcess } from '../support/server-process';
 
-const ROOT = path.join(__dirname, '..', '..');
-const SERVER = path.join(ROOT, 'dist', 'src', 'server.js');
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 requireBuilt(SERVER);
 
@@ -33,23 +32,8 @@ function freePort(): Promise<number> {
   });
 }
 
-function startServer(dataDir: string, databaseUrl: string): Promise<{ child: ChildProcess; base: string; output: () => string }> {
-  const child = spawn(process.execPath, [SERVER], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', DATABASE_URL: databaseUrl, LOG_LEVEL: 'fatal', CURRICULUM_DIR: FIXTURE_CURRICULUM, SMTP_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { out += d; });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
-    const onExit = (code: number | null) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${out}`)); };
-    child.on('exit', onExit);
-    child.stdout!.on('data', () => {
-      const m = /listening on port (\d+)/.exec(out);
-      if (m) { clearTimeout(timer); child.off('exit', onExit); resolve({ child, base: `http://127.0.0.1:${m[1]}`, output: () => out }); }
-    });
-  });
+function startServer(dataDir: string, databaseUrl: string): Promise<ServerProcess> {
+  return startServerProcess({ DATA_DIR: dataDir, DATABASE_URL: databaseUrl, LOG_LEVEL: 'fatal', CURRICULUM_DIR: FIXTURE_CURRICULUM, SMTP_URL: '' });
 }
 
 async function eventually(check: () => Promise<boolean>, ms: number): Promise<boolean> {

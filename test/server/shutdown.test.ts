@@ -1,32 +1,17 @@
 // The real server process: it starts on a fresh data directory, prints where to go and how to
 // make the first administrator, and on SIGTERM finishes the request in flight and exits 0.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { requireBuilt } from '../support/built';
+import { SERVER, startServerProcess, type ServerProcess } from '../support/server-process';
 
-const ROOT = path.join(__dirname, '..', '..');
-const SERVER = path.join(ROOT, 'dist', 'src', 'server.js');
 requireBuilt(SERVER);
 
-function start(dataDir: string): Promise<{ child: ChildProcess; port: number; output: () => string }> {
-  const child = spawn(process.execPath, [SERVER], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: '0', DATABASE_URL: '', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { out += d; });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20000);
-    child.stdout!.on('data', () => {
-      const m = /listening on port (\d+)/.exec(out);
-      if (m && /setup\//.test(out)) { clearTimeout(timer); resolve({ child, port: Number(m[1]), output: () => out }); }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${out}`)); });
-  });
+/** Started once it has also printed the first administrator's setup link. */
+function start(dataDir: string): Promise<ServerProcess> {
+  return startServerProcess({ DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'warn' }, (out) => /setup\//.test(out));
 }
 
 test('fresh start prints the setup link; SIGTERM lets a request in flight finish, then exits 0', async () => {

@@ -3,7 +3,6 @@
 // failed sign-ins are counted across both, and an email queued once is sent once although both
 // run the mail worker. Uses the shared PostgreSQL on 127.0.0.1:5432 (a database of its own,
 // dropped afterwards) and the compiled server (`npm run build`).
-import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,9 +12,9 @@ import { enqueueEmail } from '../../src/mail/outbox';
 import { MAIL_LEASE } from '../../src/mail/worker';
 import { startTestSmtpServer, type TestSmtpServer } from '../mail/smtp-test-server';
 import { FIXTURE_CURRICULUM } from '../support/paths';
-import { requireBuilt, ROOT } from '../support/built';
+import { requireBuilt } from '../support/built';
+import { SERVER, startServerProcess, type ServerProcess } from '../support/server-process';
 
-const SERVER = path.join(ROOT, 'dist', 'src', 'server.js');
 requireBuilt(SERVER);
 
 const PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -24,27 +23,12 @@ const DATABASE_URL = `postgres://postgres@127.0.0.1:5432/${DB_NAME}`;
 const SESSION_SECRET = crypto.randomBytes(32).toString('base64url');
 const COURSE = '/courses/first-aid-basics';
 
-interface Server { child: ChildProcess; base: string; output: () => string }
+type Server = ServerProcess;
 
 function startServer(dataDir: string, smtpUrl: string): Promise<Server> {
-  const child = spawn(process.execPath, [SERVER], {
-    env: {
-      ...process.env, DATA_DIR: dataDir, PORT: '0', DATABASE_URL, SESSION_SECRET, LOG_LEVEL: 'warn',
-      CURRICULUM_DIR: FIXTURE_CURRICULUM, SMTP_URL: smtpUrl, MAIL_FROM: 'Training <training@bridgework.test>',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { out += d; });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
-    const onExit = (code: number | null) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${out}`)); };
-    child.on('exit', onExit);
-    child.stdout!.on('data', () => {
-      const m = /listening on port (\d+)/.exec(out);
-      if (m) { clearTimeout(timer); child.off('exit', onExit); resolve({ child, base: `http://127.0.0.1:${m[1]}`, output: () => out }); }
-    });
+  return startServerProcess({
+    DATA_DIR: dataDir, DATABASE_URL, SESSION_SECRET, LOG_LEVEL: 'warn',
+    CURRICULUM_DIR: FIXTURE_CURRICULUM, SMTP_URL: smtpUrl, MAIL_FROM: 'Training <training@bridgework.test>',
   });
 }
 
