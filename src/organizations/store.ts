@@ -267,18 +267,8 @@ function toAssignment(r: Record<string, unknown>): Assignment {
   };
 }
 
-export interface NewAssignment {
-  organizationId: number;
-  courseId: number;
-  target: AssignmentTarget;
-  unitId: number | null;
-  userId: number | null;
-  dueAt: Date | null;
-  withinDays: number | null;
-  renews: boolean;
-  createdBy: number;
-  now: Date;
-}
+/** An assignment as made: what it requires, plus who made it and when. */
+export type NewAssignment = Omit<Assignment, 'id' | 'createdAt' | 'removedAt'> & { createdBy: number; now: Date };
 
 export async function insertAssignment(db: Db, a: NewAssignment): Promise<number> {
   const [row] = await db('assignments').insert({
