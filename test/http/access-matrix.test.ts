@@ -17,14 +17,13 @@
 //   proven by the same route's GET (where there is one) and by each feature's own tests.
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/app';
-import { makeInvitation } from '../support/organizations';
 import { makeReportingOrganization, type ReportingOrganization } from '../support/api';
 import { signIn, signedInUser, type SignedIn } from '../support/factories';
 import { routeTable, type RouteEntry } from '../../src/access/route-table';
 import { holds, type Target } from '../../src/access/holds';
 import { CAPABILITIES, type Grant } from '../../src/access/capabilities';
 import type { SessionUser } from '../../src/accounts/types';
-import { fillPath, paramsOf } from '../support/route-params';
+import { fillPath, organizationRecordIds, paramsOf } from '../support/route-params';
 
 type Visitor = { name: string; user: SessionUser | null } & SignedIn;
 
@@ -49,18 +48,10 @@ beforeAll(async () => {
   t = await createTestApp();
   a = await makeReportingOrganization(t, 'Matrix Alder');
   b = await makeReportingOrganization(t, 'Matrix Birch');
-  const invitation = await makeInvitation(t, a.id, { unitId: a.units.north, by: a.manager.user.id });
-  const openInvitation = (await t.services.organizations.invitations.list(a.id)).open[0].id;
-  const org = await t.services.organizations.find(a.id);
-  const upload = await t.services.organizations.imports.upload(org, { name: 'staff.csv', bytes: Buffer.from('name,email\nMatrix Import,matrix.import@example.org\n') }, a.manager.user);
-  if (!upload.ok) throw new Error('upload failed');
-  const certificate = (await t.services.certificates.listForUser(a.people.done.user.id))[0];
   ids = {
-    orgId: String(a.id), unitId: String(a.units.north), userId: String(a.people.halfway.user.id), invitationId: String(openInvitation),
-    assignmentId: String(a.assignments.followUp), importId: String(upload.importId), tokenId: String(a.token.id),
-    courseId: String(a.courses.foundations.id), slug: a.courses.foundations.slug, code: certificate.code,
+    ...await organizationRecordIds(t, a, 'Matrix Import'), userId: String(a.people.halfway.user.id),
     file: 'course.md', key: 'one', id: String(a.courses.foundations.versionId), name: 'none.png', sha: '0'.repeat(64),
-    check: 'none', reflection: 'none', phase: 'pre', token: invitation,
+    check: 'none', reflection: 'none', phase: 'pre',
   };
   const anonymous = request.agent(t.app);
   // The sign-in page gives an anonymous visitor a session and its CSRF token.

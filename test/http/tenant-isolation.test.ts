@@ -9,11 +9,10 @@
 // a parameter this file does not know fails it, naming the parameter to add.
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/app';
-import { makeInvitation } from '../support/organizations';
 import { apiGet, makeReportingOrganization, type ReportingOrganization } from '../support/api';
 import { routeTable, type RouteEntry } from '../../src/access/route-table';
 import { CAPABILITIES, type Grant } from '../../src/access/capabilities';
-import { fillPath as fill, paramsOf } from '../support/route-params';
+import { fillPath as fill, organizationRecordIds, paramsOf } from '../support/route-params';
 
 let t: TestApp;
 let a: ReportingOrganization;
@@ -28,17 +27,8 @@ beforeAll(async () => {
   t = await createTestApp();
   a = await makeReportingOrganization(t, 'Secret Alder');
   b = await makeReportingOrganization(t, 'Other Birch');
-  await makeInvitation(t, a.id, { unitId: a.units.north, by: a.manager.user.id });
-  const invitation = (await t.services.organizations.invitations.list(a.id)).open[0].id;
-  const org = await t.services.organizations.find(a.id);
-  const upload = await t.services.organizations.imports.upload(org, { name: 'staff.csv', bytes: Buffer.from('name,email\nSecret Alder Imported,secret.alder.imported@example.org\n') }, a.manager.user);
-  if (!upload.ok) throw new Error('upload failed');
-  const certificate = (await t.services.certificates.listForUser(a.people.done.user.id))[0];
-  idsOfA = {
-    orgId: String(a.id), unitId: String(a.units.north), userId: String(a.people.done.user.id), invitationId: String(invitation),
-    assignmentId: String(a.assignments.followUp), importId: String(upload.importId), tokenId: String(a.token.id),
-    courseId: String(a.courses.foundations.id), slug: a.courses.foundations.slug, code: certificate.code,
-  };
+  const { token: _token, ...records } = await organizationRecordIds(t, a, 'Secret Alder Imported');
+  idsOfA = { ...records, userId: String(a.people.done.user.id) };
   const people = [a.manager, ...Object.values(a.people)];
   secrets = ['Secret Alder', ...people.map((p) => p.user.displayName), ...people.map((p) => p.email), 'secret.alder.imported@example.org'];
 });
