@@ -3,7 +3,7 @@
 // an image to assistive technology (role="img" with a <title> and a <desc> that says the overall
 // result in words); every row carries its value as text, and the page puts the same figures in a
 // table beside it. Hidden rows (fewer than 5 pairs) are drawn as words, never as a dot.
-import { escapeXml } from '../reports/charts';
+import { chartFrame, escapeXml, niceCeiling } from '../http/svg-chart';
 import type { PairedChange } from './statistics';
 
 export interface ChartRow {
@@ -26,18 +26,12 @@ const INK = '#1f2328';
 const DOT = '#1a4d7a';
 const GRID = '#c9d1d9';
 
-function niceStep(span: number): number {
-  const raw = span / 4;
-  const p = 10 ** Math.floor(Math.log10(raw));
-  for (const m of [1, 2, 5, 10]) if (m * p >= raw) return m * p;
-  return 10 * p;
-}
-
 /** `scale` turns a change into the unit drawn (1 for points of agreement, 100 for percentage points). */
 export function changeChart(id: string, rows: readonly ChartRow[], words: ChangeChartWords, scale = 1): string {
   const values = rows.flatMap((r) => (r.stats ? [r.stats.change, r.stats.ciLow ?? r.stats.change, r.stats.ciHigh ?? r.stats.change] : [])).map((v) => v * scale);
   const extent = Math.max(scale, ...values.map((v) => Math.abs(v)));
-  const step = niceStep(2 * extent);
+  // About four steps across the axis, each a round number.
+  const step = niceCeiling((2 * extent) / 4);
   const max = Math.ceil(extent / step) * step;
   const width = 700;
   const labelW = 220;
@@ -71,6 +65,5 @@ export function changeChart(id: string, rows: readonly ChartRow[], words: Change
     }
     parts.push('</g>');
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${width} ${height}" width="100%" class="chart" font-family="BC Sans, Noto Sans, sans-serif" font-size="12">`
-    + `<title id="${id}-title">${escapeXml(words.title)}</title><desc id="${id}-desc">${escapeXml(words.desc)}</desc>${parts.join('')}</svg>`;
+  return chartFrame(id, width, height, words.title, words.desc, parts.join(''));
 }

@@ -3,6 +3,7 @@
 // <title> and <desc>, the desc saying what the chart shows in words), every bar carries its value
 // as text, and the page puts the same figures in a table beside it. No script, no colour alone.
 import type { ReportSummary } from './types';
+import { chartFrame, escapeXml, niceCeiling } from '../http/svg-chart';
 
 type Translate = (key: string, params?: Record<string, unknown>) => string;
 
@@ -23,23 +24,6 @@ const INK = '#1f2328';
 const BAR = '#1a4d7a';
 const GRID = '#c9d1d9';
 
-export function escapeXml(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
-}
-
-/** A round upper bound for the axis: 1, 2, 5 times a power of ten. */
-function niceMax(n: number): number {
-  if (n <= 0) return 1;
-  const p = 10 ** Math.floor(Math.log10(n));
-  for (const m of [1, 2, 5, 10]) if (m * p >= n) return m * p;
-  return 10 * p;
-}
-
-function frame(id: string, width: number, height: number, title: string, desc: string, body: string): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${width} ${height}" width="100%" class="chart" font-family="BC Sans, Noto Sans, sans-serif" font-size="12">`
-    + `<title id="${id}-title">${escapeXml(title)}</title><desc id="${id}-desc">${escapeXml(desc)}</desc>${body}</svg>`;
-}
-
 export function completionsByMonthChart(summary: ReportSummary, w: ChartWords): Chart {
   const id = 'chart-months';
   const months = summary.byMonth;
@@ -59,7 +43,7 @@ export function completionsByMonthChart(summary: ReportSummary, w: ChartWords): 
   const bottom = 40;
   const top = 16;
   const plotH = height - top - bottom;
-  const max = niceMax(peak?.completions ?? 0);
+  const max = niceCeiling(peak?.completions ?? 0);
   const step = (width - left - 8) / Math.max(1, months.length);
   const parts: string[] = [];
   for (const f of [0, 0.5, 1]) {
@@ -80,7 +64,7 @@ export function completionsByMonthChart(summary: ReportSummary, w: ChartWords): 
       parts.push(`<text x="${(x + bw / 2).toFixed(1)}" y="${height - bottom + 16}" text-anchor="middle" fill="${INK}" font-size="10">${escapeXml(w.formatMonth(m.month))}</text>`);
     }
   });
-  return { id, svg: frame(id, width, height, title, desc, parts.join('')) };
+  return { id, svg: chartFrame(id, width, height, title, desc, parts.join('')) };
 }
 
 export function completionByUnitChart(summary: ReportSummary, w: ChartWords): Chart {
@@ -117,5 +101,5 @@ export function completionByUnitChart(summary: ReportSummary, w: ChartWords): Ch
       `<rect x="${labelW}" y="${y + 4}" width="${bw.toFixed(1)}" height="${rowH - 8}" fill="${BAR}"/>`,
       `<text x="${(labelW + bw + 6).toFixed(1)}" y="${y + rowH / 2 + 4}" fill="${INK}">${escapeXml(w.percent(u.rate))}</text></g>`);
   });
-  return { id, svg: frame(id, width, height, title, desc, parts.join('')) };
+  return { id, svg: chartFrame(id, width, height, title, desc, parts.join('')) };
 }
