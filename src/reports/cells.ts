@@ -65,9 +65,31 @@ export interface PersonInfo {
   role: string;
 }
 
+/** The member a facts row is about, as the due-date rules take it. */
+export interface MemberFacts {
+  userId: number;
+  unitId: number | null;
+  joinedAt: Date;
+}
+
+export const memberOf = (r: FactsRow): MemberFacts => ({ userId: toNumber(r[COL.userId]), unitId: toNumberOrNull(r[COL.unitId]), joinedAt: toDate(r[COL.joinedAt]) });
+
+/**
+ * memberOf for rows that come a member at a time (readFacts gives each member's cells together):
+ * one object and one Date per member, not per cell. Rows out of that order are still right, only
+ * slower.
+ */
+export function memberOfRows(): (r: FactsRow) => MemberFacts {
+  let last: MemberFacts | null = null;
+  return (r) => {
+    const userId = toNumber(r[COL.userId]);
+    if (last?.userId !== userId) last = memberOf(r);
+    return last;
+  };
+}
+
 /** The report row of one database row; null when no assignment in force reaches the member (a race with a removal). */
-export function toReportRow(r: FactsRow, person: PersonInfo, course: CourseContext, now: Date): CellRow | null {
-  const member = { userId: toNumber(r[COL.userId]), unitId: toNumberOrNull(r[COL.unitId]), joinedAt: toDate(r[COL.joinedAt]) };
+export function toReportRow(r: FactsRow, person: PersonInfo, course: CourseContext, now: Date, member: MemberFacts = memberOf(r)): CellRow | null {
   let dueAt: Date | null = null;
   let renews = false;
   for (const a of course.assignments) {

@@ -52,7 +52,7 @@ import type { Clock } from '../clock';
 import type { CurriculumService } from '../curriculum/service';
 import type { OrganizationService } from '../organizations/service';
 import type { AssignmentView } from '../organizations/assignments';
-import { keeps, toReportRow, type CellRow, type CourseContext, type PersonInfo } from './cells';
+import { keeps, memberOfRows, toReportRow, type CellRow, type CourseContext, type PersonInfo } from './cells';
 import { parseReportQuery } from './filters';
 import { createMatrix, PAGE_SIZE } from './matrix';
 import { COL, people, readFacts, type CourseSpec } from './store';
@@ -117,51 +117,73 @@ export function createReportService({ db, clock, organizations, curriculum }: Re
     names?: Map<number, PersonInfo>;
   }
 
+  /** A cell and whether the status and date filters keep it. */
+  type Visit = (row: CellRow, kept: boolean) => void;
+
+  /** What a read of cells needs, worked out once per report. */
+  interface CellSource {
+    specs: CourseSpec[];
+    contexts: Map<number, CourseContext>;
+    /** The required courses in the matrix's column order. */
+    courseIds: number[];
+    names: Map<number, PersonInfo>;
+    now: Date;
+  }
+
+  async function cellSource(organizationId: number, filters: ReportFilters, names?: Map<number, PersonInfo>): Promise<CellSource | null> {
+    const required = (await requiredCourses(organizationId)).filter((c) => !filters.courseIds || filters.courseIds.includes(c.context.courseId));
+    if (!required.length) return null;
+    return {
+      specs: required.map((c) => c.spec),
+      contexts: new Map(required.map((c) => [c.context.courseId, c.context])),
+      courseIds: required.map((c) => c.context.courseId),
+      names: names ?? await people(db, organizationId, filters.unitId),
+      now: clock.now(),
+    };
+  }
+
   /**
-   * Every cell of the organization the unit and course filters allow, each with whether the status
-   * and date filters keep it. Unordered ('none', for the matrix and the summary): every member's
-   * facts in one read (store.ts readFacts: a few plain queries joined in memory; the matrix holds
-   * every cell anyway). In order ('name' or 'id', for exports and the API): the people are listed in that
+   * Every cell of the given people (all the unit filter keeps when `userIds` is absent), in no
+   * order, each passed to `visit` with whether the status and date filters keep it. One read of
+   * the facts (store.ts readFacts: a few plain queries joined in memory), then a synchronous pass:
+   * 100,000 cells through an async generator cost a promise and a wrapper object each, about a
+   * tenth of the matrix's time and much of its garbage.
+   */
+  async function visitCells(organizationId: number, filters: ReportFilters, src: CellSource, o: { percent: boolean; userIds?: number[] }, visit: Visit): Promise<void> {
+    const facts = await readFacts(db, { organizationId, courses: src.specs, unitId: filters.unitId, percent: o.percent, userIds: o.userIds });
+    const member = memberOfRows();
+    for (const r of facts) {
+      const person = src.names.get(Number(r[COL.userId]));
+      // Someone who joined after the names were read is in the next report.
+      if (!person) continue;
+      const row = toReportRow(r, person, src.contexts.get(Number(r[COL.courseId]))!, src.now, member(r));
+      if (row) visit(row, keeps(row, filters));
+    }
+  }
+
+  /**
+   * Every cell the unit and course filters allow, in order ('name' or 'id', for exports and the
+   * API), each with whether the status and date filters keep it. The people are listed in that
    * order first (a few fields each), then their cells are read PEOPLE_PER_READ people at a time
    * and put in order in memory, so the first row comes after one small read, not after the
    * database has sorted 100,000 rows, and memory holds one part at a time.
    */
-  async function* cells(organizationId: number, filters: ReportFilters, o: CellQuery): AsyncGenerator<{ row: CellRow; kept: boolean }> {
-    const now = clock.now();
-    const required = (await requiredCourses(organizationId)).filter((c) => !filters.courseIds || filters.courseIds.includes(c.context.courseId));
-    if (!required.length) return;
-    const contexts = new Map(required.map((c) => [c.context.courseId, c.context]));
-    const specs = required.map((c) => c.spec);
-    const names = o.names ?? await people(db, organizationId, filters.unitId);
-
-    async function* read(userIds: number[] | undefined): AsyncGenerator<{ row: CellRow; kept: boolean }> {
-      for (const r of await readFacts(db, { organizationId, courses: specs, unitId: filters.unitId, percent: o.percent, userIds })) {
-        const person = names.get(Number(r[COL.userId]));
-        // Someone who joined after the names were read is in the next report.
-        if (!person) continue;
-        const row = toReportRow(r, person, contexts.get(Number(r[COL.courseId]))!, now);
-        if (row) yield { row, kept: keeps(row, filters) };
-      }
-    }
-
-    if (o.order === 'none') {
-      yield* read(o.userIds);
-      return;
-    }
-    let ids = [...names.keys()];
-    if (o.userIds) ids = ids.filter((id) => o.userIds!.includes(id));
-    if (o.order === 'name') ids.sort((a, b) => byName(names.get(a)!, names.get(b)!) || a - b);
+  async function* orderedCells(organizationId: number, filters: ReportFilters, o: { order: 'id' | 'name'; after?: RowOptions['after']; percent: boolean }): AsyncGenerator<{ row: CellRow; kept: boolean }> {
+    const src = await cellSource(organizationId, filters);
+    if (!src) return;
+    let ids = [...src.names.keys()];
+    if (o.order === 'name') ids.sort((a, b) => byName(src.names.get(a)!, src.names.get(b)!) || a - b);
     else ids.sort((a, b) => a - b);
     if (o.after) ids = ids.filter((id) => id >= o.after!.userId);
-    const coursePosition = new Map(required.map((c, i) => [c.context.courseId, o.order === 'name' ? i : c.context.courseId]));
+    const coursePosition = new Map(src.courseIds.map((id, i) => [id, o.order === 'name' ? i : id]));
     for (let i = 0; i < ids.length; i += PEOPLE_PER_READ) {
       const part = ids.slice(i, i + PEOPLE_PER_READ);
       const position = new Map(part.map((id, n) => [id, n]));
       const cellsOfPart: { row: CellRow; kept: boolean }[] = [];
-      for await (const c of read(part)) {
-        if (o.after && c.row.userId === o.after.userId && c.row.courseId <= o.after.courseId) continue;
-        cellsOfPart.push(c);
-      }
+      await visitCells(organizationId, filters, src, { percent: o.percent, userIds: part }, (row, kept) => {
+        if (o.after && row.userId === o.after.userId && row.courseId <= o.after.courseId) return;
+        cellsOfPart.push({ row, kept });
+      });
       cellsOfPart.sort((a, b) => position.get(a.row.userId)! - position.get(b.row.userId)! || coursePosition.get(a.row.courseId)! - coursePosition.get(b.row.courseId)!);
       for (let n = 0; n < cellsOfPart.length; n += YIELD_EVERY) {
         // SQLite's reads are synchronous and a consumer's writes rarely wait: without a turn of the
@@ -200,27 +222,30 @@ export function createReportService({ db, clock, organizations, curriculum }: Re
 
     async summary(organizationId: number, filters: ReportFilters): Promise<ReportSummary> {
       const summary = createSummary(filters, clock.now());
-      for await (const { row, kept } of cells(organizationId, filters, { order: 'none', percent: false })) if (kept) summary.add(row);
+      const src = await cellSource(organizationId, filters);
+      if (src) await visitCells(organizationId, filters, src, { percent: false }, (row, kept) => kept && summary.add(row));
       return summary.result();
     },
 
     async page(organizationId: number, filters: ReportFilters, sort: ReportSort, page: { number: number; size?: number }): Promise<ReportPage> {
       const summary = createSummary(filters, clock.now());
       const matrix = createMatrix();
-      const names = await people(db, organizationId, filters.unitId);
-      for await (const { row, kept } of cells(organizationId, filters, { order: 'none', percent: false, names })) {
-        matrix.add(row, kept);
-        if (kept) summary.add(row);
+      const src = await cellSource(organizationId, filters);
+      if (src) {
+        await visitCells(organizationId, filters, src, { percent: false }, (row, kept) => {
+          matrix.add(row, kept);
+          if (kept) summary.add(row);
+        });
       }
       const size = page.size ?? PAGE_SIZE;
       const shown = matrix.page(sort, page.number, size);
       // Percent only for the people shown: a second, small query (see store.ts on why).
       const byUser = new Map(shown.people.map((p) => [p.userId, p]));
-      if (byUser.size) {
-        for await (const { row } of cells(organizationId, filters, { order: 'none', percent: true, userIds: [...byUser.keys()], names })) {
+      if (src && byUser.size) {
+        await visitCells(organizationId, filters, src, { percent: true, userIds: [...byUser.keys()] }, (row) => {
           const cell = byUser.get(row.userId)?.cells[row.courseId];
           if (cell && cell !== 'filtered') cell.percent = row.percent;
-        }
+        });
       }
       const courses = (await this.courses(organizationId)).filter((c) => !filters.courseIds || filters.courseIds.includes(c.courseId));
       return { courses, ...shown, pageSize: size, summary: summary.result() };
@@ -228,7 +253,7 @@ export function createReportService({ db, clock, organizations, curriculum }: Re
 
     async *rows(organizationId: number, filters: ReportFilters, options: RowOptions = {}): AsyncGenerator<ReportRow> {
       if (options.after && options.order !== 'id') throw new Error('reports.rows: `after` needs order "id"');
-      for await (const { row, kept } of cells(organizationId, filters, { order: options.order ?? 'name', after: options.after, percent: true })) {
+      for await (const { row, kept } of orderedCells(organizationId, filters, { order: options.order ?? 'name', after: options.after, percent: true })) {
         if (!kept) continue;
         const { certificateId: _certificateId, ...out } = row;
         yield out;
@@ -241,7 +266,7 @@ export function createReportService({ db, clock, organizations, curriculum }: Re
      */
     async certificates(organizationId: number, filters: ReportFilters, limit: number): Promise<{ certificateId: number; person: PersonInfo & { userId: number } }[]> {
       const out: { certificateId: number; person: PersonInfo & { userId: number } }[] = [];
-      for await (const { row, kept } of cells(organizationId, filters, { order: 'name', percent: false })) {
+      for await (const { row, kept } of orderedCells(organizationId, filters, { order: 'name', percent: false })) {
         if (kept && row.certificateId !== null) {
           out.push({ certificateId: row.certificateId, person: { userId: row.userId, displayName: row.displayName, email: row.email, unitName: row.unitName, role: row.role } });
         }

@@ -68,6 +68,7 @@ export const COL = {
   refresherCertificateId: 13, refresherIssuedAt: 14, refresherExpiresAt: 15, refresherRevokedAt: 16,
 } as const;
 export type FactsRow = unknown[];
+const ROW_LENGTH = Object.keys(COL).length;
 
 /** The organization's memberships the query asks for, as `m`: every read starts from it. */
 function members(db: Db, q: FactsQuery): Knex.QueryBuilder {
@@ -93,9 +94,10 @@ const timeOf = (value: unknown) => (typeof value === 'number' ? value : toDate(v
 
 /**
  * A row per (member, required course) in COL's order, for the members asked for, in no particular
- * order. Reads: memberships, enrolments, modules done (with `percent`), completions with their
- * current certificates; on PostgreSQL they run side by side on the pool's connections. The rows
- * are made as they are taken, so each is garbage as soon as the caller has read it.
+ * order, each member's rows one after another. Reads: memberships, enrolments, modules done (with
+ * `percent`), completions with their current certificates; on PostgreSQL they run side by side on
+ * the pool's connections. Every row given is the SAME array, refilled: read it before taking the
+ * next, and copy it to keep it.
  */
 export async function readFacts(db: Db, q: FactsQuery): Promise<Iterable<FactsRow>> {
   const courseIds = q.courses.map((c) => c.courseId);
@@ -160,6 +162,9 @@ export async function readFacts(db: Db, q: FactsQuery): Promise<Iterable<FactsRo
 
   const required = q.courses.map((c) => ({ courseId: c.courseId, at: position.get(c.courseId)!, refresherAt: c.refresherId !== null ? position.get(c.refresherId)! : -1 }));
   return (function* rows() {
+    // One array, filled anew for each row: 100,000 rows of 17 fields each were a fifth of the
+    // report's garbage. So a row is good only until the next one is taken (see readFacts).
+    const row: FactsRow = new Array<unknown>(ROW_LENGTH);
     for (const m of memberships) {
       const slots = slotsOf.get(toNumber(m[0]));
       for (const course of required) {
@@ -168,14 +173,15 @@ export async function readFacts(db: Db, q: FactsQuery): Promise<Iterable<FactsRo
         const cert = s?.certificate;
         const refresher = course.refresherAt >= 0 ? slots?.[course.refresherAt]?.certificate : undefined;
         const inProgress = q.percent && e && e[3] == null;
-        yield [
-          m[0], m[1], m[2], course.courseId,
-          e ? e[2] : null, e?.[3] ?? null, e?.[4] ?? null,
-          inProgress ? doneOf.get(toNumber(e[2])) ?? 0 : null,
-          s?.lastCompleted ?? null,
-          cert ? cert[3] : null, cert ? cert[4] : null, cert ? cert[5] : null, cert ? cert[6] : null,
-          refresher ? refresher[3] : null, refresher ? refresher[4] : null, refresher ? refresher[5] : null, refresher ? refresher[6] : null,
-        ];
+        row[COL.userId] = m[0]; row[COL.unitId] = m[1]; row[COL.joinedAt] = m[2]; row[COL.courseId] = course.courseId;
+        row[COL.enrolmentId] = e ? e[2] : null; row[COL.roundCompletedAt] = e?.[3] ?? null; row[COL.lastActivityAt] = e?.[4] ?? null;
+        row[COL.done] = inProgress ? doneOf.get(toNumber(e[2])) ?? 0 : null;
+        row[COL.lastCompletedAt] = s?.lastCompleted ?? null;
+        row[COL.certificateId] = cert ? cert[3] : null; row[COL.certificateIssuedAt] = cert ? cert[4] : null;
+        row[COL.certificateExpiresAt] = cert ? cert[5] : null; row[COL.certificateRevokedAt] = cert ? cert[6] : null;
+        row[COL.refresherCertificateId] = refresher ? refresher[3] : null; row[COL.refresherIssuedAt] = refresher ? refresher[4] : null;
+        row[COL.refresherExpiresAt] = refresher ? refresher[5] : null; row[COL.refresherRevokedAt] = refresher ? refresher[6] : null;
+        yield row;
       }
     }
   })();
