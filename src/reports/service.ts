@@ -105,18 +105,6 @@ export function createReportService({ db, clock, organizations, curriculum }: Re
       .sort((a, b) => a.context.title.localeCompare(b.context.title) || a.context.courseId - b.context.courseId);
   }
 
-  /**
-   * What to read: the order, where to resume, whether to count percent, which people.
-   */
-  interface CellQuery {
-    order: 'none' | 'id' | 'name';
-    after?: RowOptions['after'];
-    percent: boolean;
-    userIds?: number[];
-    /** People's names by id, when the caller has them already (order 'none' looks them up). */
-    names?: Map<number, PersonInfo>;
-  }
-
   /** A cell and whether the status and date filters keep it. */
   type Visit = (row: CellRow, kept: boolean) => void;
 
