@@ -2,7 +2,6 @@
 // under /api/ (problem-details.ts), JSON for other clients asking for it, or
 // (when the route said how) the form the user was filling in, with their input kept and the
 // problem beside the field. The message of anything unexpected is logged, never shown.
-import type {} from 'pino-http';
 import type {} from 'i18next-http-middleware';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { HttpError, notFound } from './errors';

@@ -5,8 +5,14 @@
 import crypto from 'node:crypto';
 import type { Express, RequestHandler, Request, Response } from 'express';
 import type { Logger } from 'pino';
-// req.id and req.log keep the types pino-http gave them (the error handler logs with req.log).
-import type {} from 'pino-http';
+
+// Every request has an id and a logger bound to it (the error handler logs with req.log).
+declare module 'http' {
+  interface IncomingMessage {
+    id: string;
+    log: Logger;
+  }
+}
 
 /** A client's own request id is used when it is this plain; otherwise one is made. */
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
