@@ -10,6 +10,11 @@ import * as apiTokens from './20261125160000_api_tokens';
 import * as assessment from './20261126100000_assessment';
 import * as userAdminAndAudit from './20261126110000_user_admin_and_audit';
 import * as passwordResets from './20261126120000_password_resets';
+import * as secondFactor from './20261127100000_second_factor';
+import * as accountErasure from './20261127110000_account_erasure';
+import * as draftHistory from './20261127120000_draft_history';
+import * as pendingRegistrations from './20261127130000_pending_registrations';
+import * as keptSubmissions from './20261127140000_kept_submissions';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123110000_initial_schema': initial,
@@ -22,4 +27,9 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261126100000_assessment': assessment,
   '20261126110000_user_admin_and_audit': userAdminAndAudit,
   '20261126120000_password_resets': passwordResets,
+  '20261127100000_second_factor': secondFactor,
+  '20261127110000_account_erasure': accountErasure,
+  '20261127120000_draft_history': draftHistory,
+  '20261127130000_pending_registrations': pendingRegistrations,
+  '20261127140000_kept_submissions': keptSubmissions,
 };

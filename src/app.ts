@@ -4,7 +4,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import session from 'express-session';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
-import { trustedProxies, type Config } from './config';
+import { sessionLimits, trustedProxies, type Config } from './config';
 import type { Db } from './db/knex';
 import { systemClock, type Clock } from './clock';
 import type { Services } from './services';
@@ -25,19 +25,27 @@ import { homeRoutes } from './http/home';
 import { createPassport, restoreSessionUser } from './accounts/passport';
 import { accountRoutes } from './accounts/routes';
 import { passwordRoutes } from './accounts/password-routes';
+import { createSecondStep, secondFactorRoutes } from './accounts/second-factor-routes';
+import { secondFactorGate } from './accounts/second-factor-gate';
 import { passwordResetRoutes } from './accounts/password-reset-routes';
+import { registrationRoutes } from './accounts/registration-routes';
 import { passwordLinkRoutes } from './accounts/password-link-routes';
 import { learningRoutes } from './learning/routes';
 import { certificateRoutes } from './certificates/routes';
 import { adminRoutes } from './admin/routes';
 import { adminUserRoutes } from './admin/users-routes';
 import { auditRoutes } from './audit/routes';
+import { privacyRoutes } from './privacy/routes';
+import { recordActivity } from './privacy/activity';
 import { createUserAdminService } from './admin/users-service';
 import { authoringRoutes } from './authoring/routes';
 import { organizationRoutes } from './organizations/routes';
 import { reportRoutes } from './reports/routes';
 import { apiRoutes } from './api/routes';
 import { analyticsRoutes } from './analytics/routes';
+import { keptSubmissions } from './sessions/kept';
+import { sessionTimeouts } from './sessions/timeouts';
+import { sessionRoutes } from './sessions/routes';
 import { createAnalyticsService } from './analytics/service';
 
 export interface AppDeps {
@@ -125,6 +133,11 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
   const passport = createPassport(services.accounts);
   app.use(passport.initialize());
   app.use(restoreSessionUser(passport));
+  // Idle and absolute limits, by the app's clock (src/sessions/timeouts.ts); a form sent after the
+  // end is kept for its owner (src/sessions/kept.ts).
+  const limits = sessionLimits(config);
+  const kept = keptSubmissions({ db, clock, secure: config.secureCookies });
+  app.use(sessionTimeouts({ clock, limits, kept }));
   app.use(refuseNul);
   // Pages for a signed-in person hold their data: no shared or browser cache may keep them.
   app.use((req, res, next) => {
@@ -132,8 +145,13 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
     next();
   });
   app.use(csrfProtection);
+  app.use(kept.spendOnUse);
   app.use(viewLocals);
+  // The day a person was last here, for the retention period (src/privacy/retention.ts).
+  app.use(recordActivity({ db, clock }));
   if (dev) app.use(curriculumProblemsBanner(services.curriculum));
+  // An administrator without a second factor reaches only its enrolment page and sign-out.
+  app.use(secondFactorGate(services.secondFactor));
 
   const minute = 60 * 1000;
   const loginByAddress = createLimiter(db, clock, { name: 'login', windowMs: 15 * minute, limit: 10, skipSuccessfulRequests: true });
@@ -151,29 +169,36 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
     loginByAccount(req, res, next);
   });
   const verifyLimiter = createLimiter(db, clock, { name: 'verify', windowMs: minute, limit: 30 });
-  // Registration says when an email is taken (without email to confirm an address, it cannot
-  // pretend otherwise), so refused registrations are counted tightly per address, like failed
+  // Without SMTP, registration says when an email is taken (with no email to confirm an address,
+  // it cannot pretend otherwise; with SMTP it never says: src/accounts/registration.ts), so
+  // refused registrations are counted tightly per address, like failed
   // sign-ins; all of them more loosely, so a class registering behind one address gets through.
   const registerRefused = createLimiter(db, clock, { name: 'register-refused', windowMs: 15 * minute, limit: 10, skipSuccessfulRequests: true });
   const registerAny = createLimiter(db, clock, { name: 'register', windowMs: 60 * minute, limit: 60 });
   const registerLimiter: RequestHandler = (req, res, next) => registerAny(req, res, (err) => (err ? next(err) : registerRefused(req, res, next)));
 
   app.use(homeRoutes({ db }));
+  app.use(sessionRoutes({ clock, limits, kept }));
   app.use(accountRoutes({
     accounts: services.accounts, passport, loginLimiter, registerLimiter, rememberSignIn: devices.remember,
+    registrations: services.registrations, selfRegistration: config.selfRegistration !== false, mailEnabled: services.mail.enabled,
     unprintableCharacters: (name) => services.renderer.describeUnprintable(name),
     renameUser: services.commands.renameUser,
+    secondStep: createSecondStep({ secondFactor: services.secondFactor, clock }),
   }));
+  app.use(secondFactorRoutes({ secondFactor: services.secondFactor, accounts: services.accounts, db, clock, rememberSignIn: devices.remember }));
   app.use(passwordRoutes({ accounts: services.accounts }));
   app.use(passwordResetRoutes({ resets: services.passwordResets, db, clock }));
+  app.use(registrationRoutes({ registrations: services.registrations, db, clock, selfRegistration: config.selfRegistration !== false }));
   app.use(passwordLinkRoutes({ resets: services.passwordResets }));
   app.use(learningRoutes({ learning: services.learning, curriculum: services.curriculum, requiredCourses: (user) => services.organizations.requirements.forUser(user.id) }));
   app.use(certificateRoutes({
     certificates: services.certificates, renderer: services.renderer, clock, verifyLimiter, db,
   }));
   app.use(adminRoutes({ curriculum: services.curriculum }));
-  app.use(adminUserRoutes({ users: createUserAdminService({ db, clock }) }));
+  app.use(adminUserRoutes({ users: createUserAdminService({ db, clock }), secondFactor: services.secondFactor }));
   app.use(auditRoutes({ db, clock }));
+  app.use(privacyRoutes({ privacy: services.privacy, accounts: services.accounts }));
   app.use(authoringRoutes({ authoring: services.authoring }));
   app.use(organizationRoutes({ organizations: services.organizations, unprintableCharacters: (name) => services.renderer.describeUnprintable(name), db, clock }));
   app.use(reportRoutes({ reports: services.reports, organizations: services.organizations, certificates: services.certificates, renderer: services.renderer, fonts: services.fonts, clock, appName: config.organizationName, db }));

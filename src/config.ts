@@ -32,6 +32,12 @@ export interface Config {
   /** The From address of every email (MAIL_FROM, or no-reply at BASE_URL's host). */
   mailFrom?: string;
   /**
+   * Whether visitors may create their own accounts at /register (SELF_REGISTRATION=on|off, on by
+   * default). Off: accounts come only from organizations' invitations and administrators.
+   * Optional only so hand-made test configs need not name it.
+   */
+  selfRegistration?: boolean;
+  /**
    * How many proxies in front of the app to believe about the client's address and protocol
    * (X-Forwarded-For, X-Forwarded-Proto), or false for none. TRUST_PROXY, by default 1 behind
    * https and false otherwise. Optional only so hand-made test configs need not name it; read it
@@ -44,6 +50,23 @@ export interface Config {
    */
   courseStorageBytes?: number;
   trainerStorageBytes?: number;
+  /**
+   * Session limits in milliseconds (SESSION_IDLE_MINUTES, SESSION_MAX_HOURS): signed out after this
+   * long without a request, and this long after signing in whatever happens. Read them with
+   * sessionLimits(); optional so hand-made test configs need not name them.
+   */
+  sessionIdleMs?: number;
+  sessionAbsoluteMs?: number;
+  /**
+   * RETENTION_INACTIVE_DAYS: accounts with no activity for longer are erased (src/privacy/retention.ts),
+   * or null (unset): nothing is erased for inactivity. Optional only so hand-made test configs need not name it.
+   */
+  retentionInactiveDays?: number | null;
+}
+
+/** The session limits: the configured ones, or 30 minutes idle and 12 hours in all. */
+export function sessionLimits(config: Pick<Config, 'sessionIdleMs' | 'sessionAbsoluteMs'>): { idleMs: number; absoluteMs: number } {
+  return { idleMs: config.sessionIdleMs ?? 30 * 60 * 1000, absoluteMs: config.sessionAbsoluteMs ?? 12 * 60 * 60 * 1000 };
 }
 
 /** The proxy hops to trust: the configured number, or by default one behind https and none otherwise. */
@@ -65,8 +88,13 @@ const envSchema = z.object({
   PAPER_SIZE: z.enum(['LETTER', 'A4']).default('LETTER'),
   LOGO_FILE: z.string().min(1).optional(),
   SMTP_URL: z.string().url().refine((u) => /^smtps?:\/\/[^/]/i.test(u), 'must be an smtp:// or smtps:// URL').optional(),
+  SELF_REGISTRATION: z.enum(['on', 'off'], { message: 'must be on or off' }).optional(),
   COURSE_STORAGE_MB: z.coerce.number().int().min(1).max(1024 * 1024).optional(),
   TRAINER_STORAGE_MB: z.coerce.number().int().min(1).max(1024 * 1024).optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(2).max(24 * 60).optional(),
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(13 * 24).optional(),
+  // At least 30 days: a mistyped small number would erase most accounts at the next run.
+  RETENTION_INACTIVE_DAYS: z.coerce.number().int().min(30, 'must be at least 30 days').max(36500).optional(),
   TRUST_PROXY: z.string().regex(/^(false|[0-9]{1,2})$/i, 'must be the number of proxies in front of the app (1, 2, ...) or false').optional(),
   MAIL_FROM: z.string().min(3).refine(isOneAddress, 'must be one email address, e.g. Bridgework <training@example.org>').optional(),
 });
@@ -159,9 +187,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     paperSize: e.PAPER_SIZE,
     logoFile: e.LOGO_FILE === undefined ? null : checkLogoFile(e.LOGO_FILE),
     smtpUrl: e.SMTP_URL ?? null,
+    selfRegistration: e.SELF_REGISTRATION !== 'off',
     ...(trustProxy === undefined ? {} : { trustProxy }),
     ...(e.COURSE_STORAGE_MB === undefined ? {} : { courseStorageBytes: e.COURSE_STORAGE_MB * 1024 * 1024 }),
     ...(e.TRAINER_STORAGE_MB === undefined ? {} : { trainerStorageBytes: e.TRAINER_STORAGE_MB * 1024 * 1024 }),
+    ...(e.SESSION_IDLE_MINUTES === undefined ? {} : { sessionIdleMs: e.SESSION_IDLE_MINUTES * 60 * 1000 }),
+    ...(e.SESSION_MAX_HOURS === undefined ? {} : { sessionAbsoluteMs: e.SESSION_MAX_HOURS * 60 * 60 * 1000 }),
+    retentionInactiveDays: e.RETENTION_INACTIVE_DAYS ?? null,
     mailFrom: e.MAIL_FROM ?? `"${e.ORGANIZATION_NAME.replace(/["\\]/g, '')}" <no-reply@${new URL(baseUrl).hostname}>`,
   };
 }

@@ -5,6 +5,7 @@ import type { Config } from './config';
 import type { Db } from './db/knex';
 import type { Clock } from './clock';
 import { createAccountService } from './accounts/service';
+import { createSecondFactorService, type SecondFactorService } from './accounts/second-factor';
 import type { PasswordCost } from './accounts/passwords';
 import { createCurriculumService } from './curriculum/service';
 import { createCertificateService } from './certificates/service';
@@ -16,14 +17,18 @@ import { loadCertificateFonts, type CertificateFonts } from './certificates/font
 import { readLogoFile } from './certificates/logo';
 import { createRenameUser, type RenameUser } from './commands/rename-user';
 import { createMailService, type MailService } from './mail/service';
+import { createRegistrations, type Registrations } from './accounts/registration';
 import { createPasswordResets, type PasswordResets } from './accounts/password-reset';
 import { createReportService, type ReportService } from './reports/service';
 import { createApiTokenService, type ApiTokenService } from './api/tokens';
 import { createReminderJob, type ReminderJob } from './reminders/job';
 import { createI18n } from './i18n';
+import { createPrivacyService, type PrivacyService } from './privacy/service';
 
 export interface Services {
   accounts: ReturnType<typeof createAccountService>;
+  /** Time-based one-time passwords and recovery codes at sign-in (src/accounts/second-factor.ts). */
+  secondFactor: SecondFactorService;
   curriculum: ReturnType<typeof createCurriculumService>;
   certificates: ReturnType<typeof createCertificateService>;
   learning: ReturnType<typeof createLearningService>;
@@ -35,6 +40,8 @@ export interface Services {
   mail: MailService;
   /** Forgotten-password links: emailed when SMTP is configured, otherwise issued by staff. */
   passwordResets: PasswordResets;
+  /** Self-registration with a proven address: used when SMTP is configured (src/accounts/registration.ts). */
+  registrations: Registrations;
   /** Queues due-soon, overdue and weekly-summary emails (run on a schedule by start.ts). */
   reminders: ReminderJob;
   /** Certificate PDFs: `renderAsync` and `transcriptAsync` in worker threads for requests; `render` on this thread. */
@@ -45,11 +52,14 @@ export interface Services {
   commands: { renameUser: RenameUser };
   /** Organizations' reporting API tokens (src/api/). */
   apiTokens: ApiTokenService;
+  /** A person's own data: the download, erasing the account, the retention job (src/privacy/). */
+  privacy: PrivacyService;
 }
 
 /** `passwordCost` is for the tests only (test/support/app.ts); it is deliberately not in Config. */
 export function createServices({ config, db, clock, logger, passwordCost }: { config: Config; db: Db; clock: Clock; logger: Logger; passwordCost?: PasswordCost }): Services {
   const accounts = createAccountService({ db, clock, passwordCost });
+  const secondFactor = createSecondFactorService({ db, clock, sessionSecret: config.sessionSecret, issuer: config.organizationName });
   const curriculum = createCurriculumService({ db, clock, logger });
   const certificates = createCertificateService({ db, clock });
   const learning = createLearningService({ db, clock, curriculum, certificates });
@@ -85,5 +95,7 @@ export function createServices({ config, db, clock, logger, passwordCost }: { co
   const apiTokens = createApiTokenService({ db, clock });
   const reports = createReportService({ db, clock, organizations, curriculum });
   const passwordResets = createPasswordResets({ db, clock, mail, logger, baseUrl: config.baseUrl, passwordCost, t: createI18n().getFixedT('en') });
-  return { accounts, curriculum, certificates, learning, authoring, organizations, reports, mail, reminders, renderer, fonts, commands, apiTokens, passwordResets };
+  const registrations = createRegistrations({ db, clock, mail, logger, baseUrl: config.baseUrl, passwordCost, t: createI18n().getFixedT('en') });
+  const privacy = createPrivacyService({ db, clock, records: learning.records, retentionInactiveDays: config.retentionInactiveDays });
+  return { privacy, accounts, secondFactor, curriculum, certificates, learning, authoring, organizations, reports, mail, reminders, renderer, fonts, commands, apiTokens, passwordResets, registrations };
 }

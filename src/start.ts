@@ -13,6 +13,8 @@ import { createApp } from './app';
 import { formatProblem } from './curriculum/parse';
 import { describeMail, startMailWorker } from './mail/from-config';
 import { scheduleReminders } from './reminders/schedule';
+import { scheduleRetention } from './privacy/retention';
+import { pruneKept } from './sessions/store';
 
 export interface StartOptions {
   /** Development mode: signed-in administrators and trainers see curriculum problems on every page. */
@@ -57,11 +59,17 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   }
   process.stdout.write(lines.join('\n') + '\n');
 
-  const pruneTimer = setInterval(() => { sessionStore.prune().catch((err) => logger.warn({ err }, 'session prune failed')); }, 60 * 60 * 1000);
+  const pruneTimer = setInterval(() => {
+    sessionStore.prune().catch((err) => logger.warn({ err }, 'session prune failed'));
+    // Forms kept after a session timed out live an hour (src/sessions/kept.ts).
+    pruneKept(db, systemClock.now().getTime()).catch((err) => logger.warn({ err }, 'kept submissions prune failed'));
+  }, 60 * 60 * 1000);
   pruneTimer.unref();
   const mail = startMailWorker({ config, db, clock: systemClock, logger });
   // Reminders are queued only while email is on; the worker above sends them.
   const reminders = services.mail.enabled ? scheduleReminders({ db, clock: systemClock, job: services.reminders, logger }) : null;
+  // Accounts inactive past RETENTION_INACTIVE_DAYS are erased daily (nothing when it is unset).
+  const retention = config.retentionInactiveDays ? scheduleRetention({ db, clock: systemClock, job: services.privacy.retention, logger }) : null;
 
   const beforeStop: (() => void)[] = [];
   let stopping = false;
@@ -71,6 +79,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     logger.info({ signal }, 'stopping: finishing requests in flight');
     clearInterval(pruneTimer);
     reminders?.stop();
+    retention?.stop();
     for (const fn of beforeStop) {
       try {
         fn();

@@ -6,12 +6,13 @@ import { requires } from '../http/guards';
 import { holds } from '../access/holds';
 import { forbidden, notFound } from '../http/errors';
 import { idParam } from '../organizations/route-helpers';
+import { byRequest } from '../audit/record';
 
 export function passwordLinkRoutes({ resets }: { resets: PasswordResets }): Router {
   const router = Router();
 
   async function issueAndShow(req: Request, res: Response, back: string, organizationId?: number) {
-    const issued = await resets.issueLinkFor(idParam(req, 'userId'), organizationId);
+    const issued = await resets.issueLinkFor(idParam(req, 'userId'), organizationId, byRequest(req));
     if (!issued) throw notFound();
     res.page('accounts/password-link', { title: res.locals.t('passwordLink.title', { name: issued.displayName }), issued, back });
   }

@@ -9,6 +9,7 @@ import { email, newPassword } from './schemas';
 import { parseForm, type FieldErrors } from '../http/validate';
 import { publicAccess } from '../http/guards';
 import { createLimiter } from '../http/rate-limit';
+import { auditOrigin } from '../audit/record';
 
 const forgotSchema = z.object({ email });
 const resetSchema = z.object({ password: newPassword });
@@ -56,7 +57,7 @@ export function passwordResetRoutes({ resets, db, clock }: { resets: PasswordRes
     if (!(await resets.isUsable(token))) return showState(res, 'expired', 410);
     const form = parseForm(resetSchema, req.body);
     if (!form.ok) return showReset(res, token, form.errors, 422);
-    if (!(await resets.reset(token, form.data.password))) return showState(res, 'expired', 410);
+    if (!(await resets.reset(token, form.data.password, auditOrigin(req)))) return showState(res, 'expired', 410);
     showState(res, 'done', 200);
   });
 

@@ -9,6 +9,7 @@ import type { MailService } from '../mail/service';
 import { toNumber } from '../db/values';
 import { hashPassword, storedHashParameters, PRODUCTION_PASSWORD_COST, type PasswordCost } from './passwords';
 import * as store from './store';
+import { audit, type AuditActor, type AuditOrigin } from '../audit/record';
 
 /** A staff-issued link, or why none was made. */
 export interface IssuedLink {
@@ -82,14 +83,22 @@ export function createPasswordResets({ db, clock, mail, logger, baseUrl, t, pass
      * trainer's or administrator's account. null when there is no such person; no link for an
      * unclaimed account (it has a personal invitation for choosing its first password).
      */
-    async issueLinkFor(userId: number, organizationId?: number): Promise<IssuedLink | null> {
+    async issueLinkFor(userId: number, organizationId?: number, by: { actor: AuditActor | number | null; origin?: AuditOrigin | null } = { actor: null }): Promise<IssuedLink | null> {
       const user = await store.findUserById(db, userId);
       if (!user) return null;
       if (organizationId !== undefined && user.membership?.organizationId !== organizationId) return null;
       const person = { displayName: user.displayName, email: user.email };
       if (organizationId !== undefined && user.role !== 'learner') return { ...person, link: null, refused: 'staff' };
       if (!storedHashParameters(user.passwordHash)) return { ...person, link: null, refused: 'unclaimed' };
-      return { ...person, link: await db.transaction((trx) => issue(trx, userId)), refused: null };
+      const link = await db.transaction(async (trx) => {
+        const made = await issue(trx, userId);
+        await audit.record(trx, {
+          ...by, action: 'password.link_issued', target: { type: 'user', id: userId }, at: clock.now(),
+          details: organizationId === undefined ? {} : { organizationId },
+        });
+        return made;
+      });
+      return { ...person, link, refused: null };
     },
 
     async isUsable(token: string): Promise<boolean> {
@@ -102,7 +111,7 @@ export function createPasswordResets({ db, clock, mail, logger, baseUrl, t, pass
      * Sets the new password and ends every session of the user; false when the link is unknown,
      * used or expired. Every other link of the user is spent with it.
      */
-    async reset(token: string, password: string): Promise<boolean> {
+    async reset(token: string, password: string, origin: AuditOrigin | null = null): Promise<boolean> {
       const passwordHash = await hashPassword(password, passwordCost);
       const now = clock.now().getTime();
       return db.transaction(async (trx) => {
@@ -116,6 +125,7 @@ export function createPasswordResets({ db, clock, mail, logger, baseUrl, t, pass
         await trx('password_reset_tokens').where({ user_id: userId }).whereNull('used_at').update({ used_at: now });
         await store.updatePasswordHash(trx, userId, passwordHash);
         await trx('sessions').where({ user_id: userId }).delete();
+        await audit.record(trx, { actor: userId, action: 'password.reset', target: { type: 'user', id: userId }, origin, at: new Date(now) });
         return true;
       });
     },

@@ -6,6 +6,7 @@ import type { SessionUser } from './types';
 import { newPassword } from './schemas';
 import { parseForm, type FieldErrors } from '../http/validate';
 import { requires } from '../http/guards';
+import { auditOrigin } from '../audit/record';
 
 export const changePasswordSchema = z.object({
   currentPassword: z.string().min(1, 'validation.passwordRequired').max(1024, 'validation.passwordTooLong'),
@@ -31,7 +32,7 @@ export function passwordRoutes({ accounts }: { accounts: AccountService }): Rout
     const form = parseForm(changePasswordSchema, req.body);
     if (!form.ok) return showChange(res, form.errors, 422);
     const user = req.user!;
-    const changed = await accounts.changePassword(user.id, form.data.currentPassword, form.data.newPassword, req.sessionID);
+    const changed = await accounts.changePassword(user.id, form.data.currentPassword, form.data.newPassword, req.sessionID, auditOrigin(req));
     if (!changed) return showChange(res, { currentPassword: 'validation.currentPasswordWrong' }, 422);
     await logIn(req, user);
     res.redirect(303, '/account/password?changed=1');

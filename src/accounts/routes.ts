@@ -2,6 +2,7 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import type { PassportInstance } from './passport';
 import type { AccountService } from './service';
+import type { Registrations } from './registration';
 import type { SessionUser } from './types';
 import { registerSchema, loginSchema, nameSchema } from './schemas';
 import { sessionCookieName } from '../http/session-store';
@@ -22,8 +23,19 @@ interface Deps {
   passport: PassportInstance;
   loginLimiter: (req: Request, res: Response, next: NextFunction) => void;
   registerLimiter?: (req: Request, res: Response, next: NextFunction) => void;
+  /** With SMTP, registration proves the address first and never says whether it is taken (./registration.ts). */
+  registrations?: Registrations;
+  /** false (SELF_REGISTRATION=off): accounts come only from invitations and administrators. */
+  selfRegistration?: boolean;
+  /** Whether email is sent at all: without it there are no reminders to turn off, so the account page does not offer it. */
+  mailEnabled?: boolean;
   /** Marks the browser as one that signed in to this account (it then passes the per-account limit). */
   rememberSignIn?: (req: Request, res: Response, email: string) => void;
+  /**
+   * After a right password: true when the user has a second factor, and the sign-in now waits for
+   * its code at /login/second-factor (src/accounts/second-factor-routes.ts) instead of completing.
+   */
+  secondStep?: (req: Request, user: SessionUser, next: string) => Promise<boolean>;
 }
 
 /** What a form shows again after an error: everything the user typed except passwords. */
@@ -40,7 +52,7 @@ function logIn(req: Request, user: SessionUser): Promise<void> {
   return new Promise((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
 }
 
-export function accountRoutes({ accounts, passport, loginLimiter, registerLimiter, rememberSignIn, renameUser, unprintableCharacters }: Deps): Router {
+export function accountRoutes({ accounts, passport, loginLimiter, registerLimiter, rememberSignIn, renameUser, unprintableCharacters, registrations, selfRegistration = true, mailEnabled = false, secondStep }: Deps): Router {
   const router = Router();
 
   /**
@@ -59,7 +71,7 @@ export function accountRoutes({ accounts, passport, loginLimiter, registerLimite
   }
 
   const showAccount = (res: Response, values: Record<string, string>, errors: FieldErrors = {}, status = 200, reissued: number | null = null) =>
-    res.page('accounts/account', { title: res.locals.t('account.title'), values, errors, reissued }, status);
+    res.page('accounts/account', { title: res.locals.t('account.title'), values, errors, reissued, mailEnabled }, status);
 
   router.get('/account', requires('account:edit'), async (req, res) => {
     const reissued = typeof req.query.reissued === 'string' ? Number(req.query.reissued) : null;
@@ -82,11 +94,20 @@ export function accountRoutes({ accounts, passport, loginLimiter, registerLimite
   const showLogin = (req: Request, res: Response, values: Record<string, string> = {}, errors: FieldErrors = {}, status = 200) =>
     res.page('accounts/login', { title: res.locals.t('login.title'), values, errors, next: safeLocalPath(req.query.next ?? req.body?.next, '') }, status);
 
-  router.get('/register', publicAccess, (req, res) => (req.user ? res.redirect(303, safeLocalPath(req.query.next)) : showRegister(req, res)));
+  const showClosed = (res: Response, status: number) => res.page('accounts/register-closed', { title: res.locals.t('register.title') }, status);
+
+  router.get('/register', publicAccess, (req, res) => (req.user ? res.redirect(303, safeLocalPath(req.query.next)) : selfRegistration ? showRegister(req, res) : showClosed(res, 200)));
 
   router.post('/register', publicAccess, registerLimiter ?? ((_req, _res, next) => next()), async (req, res) => {
+    if (!selfRegistration) return showClosed(res, 403);
     const form = checkName(parseForm(registerSchema, req.body), req.body);
     if (!form.ok) return showRegister(req, res, keptValues(req.body), form.errors, 422);
+    if (registrations?.byEmail) {
+      // The same answer, after the same work, whether or not the address has an account.
+      const next = safeLocalPath(req.body.next, '');
+      await registrations.request({ ...form.data, next: next || null });
+      return res.page('accounts/register-sent', { title: res.locals.t('register.sent.title'), email: form.data.email });
+    }
     showErrorsOnForm(res, (err) => err.id === 'email_taken' && (showRegister(req, res, keptValues(req.body), { email: 'validation.emailTaken' }, 422), true));
     const user = await accounts.createUser({ ...form.data, role: 'learner' });
     await logIn(req, user);
@@ -102,10 +123,14 @@ export function accountRoutes({ accounts, passport, loginLimiter, registerLimite
     passport.authenticate('local', (err: unknown, user: SessionUser | false) => {
       if (err) return next(err);
       if (!user) return showLogin(req, res, keptValues(req.body), { _form: 'validation.badCredentials' }, 401);
-      logIn(req, user).then(() => {
-        rememberSignIn?.(req, res, form.data.email);
-        res.redirect(303, safeLocalPath(req.body.next));
-      }, next);
+      (secondStep ? secondStep(req, user, safeLocalPath(req.body.next)) : Promise.resolve(false)).then((waiting) => {
+        // Not signed in yet: the device is remembered, and the session made, once the code is given.
+        if (waiting) return res.redirect(303, '/login/second-factor');
+        return logIn(req, user).then(() => {
+          rememberSignIn?.(req, res, form.data.email);
+          res.redirect(303, safeLocalPath(req.body.next));
+        });
+      }).catch(next);
     })(req, res, next);
   });
 

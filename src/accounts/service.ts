@@ -4,6 +4,7 @@ import type { Db } from '../db/knex';
 import type { Clock } from '../clock';
 import { dummyPasswordHash, hashPassword, storedHashParameters, verifyPassword, PRODUCTION_PASSWORD_COST, type PasswordCost } from './passwords';
 import * as store from './store';
+import { audit, type AuditOrigin } from '../audit/record';
 import type { Role, SessionUser } from './types';
 
 const SETUP_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
@@ -100,7 +101,7 @@ export function createAccountService({ db, clock, passwordCost = PRODUCTION_PASS
      * once (a stolen session must not outlive the change). false, changing nothing, when `current`
      * is wrong; an unclaimed account has no password to give, so it is always refused.
      */
-    async changePassword(userId: number, current: string, next: string, keepSid: string): Promise<boolean> {
+    async changePassword(userId: number, current: string, next: string, keepSid: string, origin: AuditOrigin | null = null): Promise<boolean> {
       const user = await store.findUserById(db, userId);
       const usable = user && storedHashParameters(user.passwordHash) ? user.passwordHash : null;
       const ok = await verifyPassword(current, usable ?? (await dummyPasswordHash(passwordCost)));
@@ -109,6 +110,7 @@ export function createAccountService({ db, clock, passwordCost = PRODUCTION_PASS
       await db.transaction(async (trx) => {
         await store.updatePasswordHash(trx, userId, passwordHash);
         await store.endSessionsExcept(trx, userId, keepSid);
+        await audit.record(trx, { actor: userId, action: 'password.changed', target: { type: 'user', id: userId }, origin, at: clock.now() });
       });
       return true;
     },

@@ -8,11 +8,12 @@ import { idParam } from '../organizations/route-helpers';
 import { ROLES, type Role } from '../accounts/types';
 import { auditOrigin } from '../audit/record';
 import type { UserAdminService } from './users-service';
+import type { SecondFactorService } from '../accounts/second-factor';
 import { USERS_PAGE_SIZE } from './users-store';
 
-const ACTIONS = ['role', 'deactivate', 'reactivate'] as const;
+const ACTIONS = ['role', 'deactivate', 'reactivate', 'reset-second-factor'] as const;
 type Action = (typeof ACTIONS)[number];
-const DONE = ['role', 'deactivated', 'reactivated'] as const;
+const DONE = ['role', 'deactivated', 'reactivated', 'secondFactorReset'] as const;
 
 const userPath = (id: number) => `/admin/users/${id}`;
 
@@ -30,7 +31,7 @@ function pageFrom(value: unknown): number {
   return typeof value === 'string' && /^\d{1,6}$/.test(value) && Number(value) > 0 ? Number(value) : 1;
 }
 
-export function adminUserRoutes({ users }: { users: UserAdminService }): Router {
+export function adminUserRoutes({ users, secondFactor }: { users: UserAdminService; secondFactor: SecondFactorService }): Router {
   const router = Router();
   const manage = requires('user:manage');
 
@@ -45,7 +46,8 @@ export function adminUserRoutes({ users }: { users: UserAdminService }): Router 
   router.get('/admin/users/:userId', manage, async (req, res) => {
     const user = await users.find(idParam(req, 'userId'));
     const done = DONE.find((d) => d === req.query.done) ?? null;
-    res.page('admin/user', { title: user.displayName, user, roles: ROLES, done, userPath });
+    const factor = await secondFactor.status(user.id);
+    res.page('admin/user', { title: user.displayName, user, roles: ROLES, done, userPath, secondFactorSince: factor.enabledAt });
   });
 
   // The confirmation: says what will happen, and carries the change in its form.
@@ -57,11 +59,17 @@ export function adminUserRoutes({ users }: { users: UserAdminService }): Router 
     res.page('admin/user-confirm', { title: res.locals.t(`adminUsers.confirm.${action}Title`), user, action, role, userPath });
   });
 
-  async function change(req: Request, action: Action, userId: number): Promise<string> {
+  async function change(req: Request, action: Action, userId: number): Promise<string | null> {
     const origin = auditOrigin(req);
     if (action === 'role') {
       await users.changeRole(req.user!, userId, roleFrom(req.body?.role), origin);
       return 'role';
+    }
+    if (action === 'reset-second-factor') {
+      // Ends the user's sessions too; they enrol again (administrators must) at their next sign-in.
+      await users.find(userId);
+      // Nothing to reset (already off, e.g. a second click): nothing is said to be done.
+      return (await secondFactor.resetByAdmin(req.user!, userId, origin)) ? 'secondFactorReset' : null;
     }
     if (action === 'deactivate') {
       await users.deactivate(req.user!, userId, origin);
@@ -75,7 +83,7 @@ export function adminUserRoutes({ users }: { users: UserAdminService }): Router 
     router.post(`/admin/users/:userId/${action}`, manage, async (req, res) => {
       const userId = idParam(req, 'userId');
       const done = await change(req, action, userId);
-      res.redirect(303, `${userPath(userId)}?done=${done}`);
+      res.redirect(303, done ? `${userPath(userId)}?done=${done}` : userPath(userId));
     });
   }
 

@@ -15,6 +15,13 @@ export function createUserAdminService({ db, clock }: { db: Db; clock: Clock }) 
     return user;
   }
 
+  /** An account its holder deleted stays as it is: reactivated, it could be given a password again. */
+  async function loadChangeable(trx: Db, id: number): Promise<store.ManagedUser> {
+    const user = await load(trx, id);
+    if (user.erasedAt) throw conflict('account_erased');
+    return user;
+  }
+
   /** Refuses when the change would leave no active administrator. */
   async function keepAnAdmin(trx: Db, user: store.ManagedUser): Promise<void> {
     if (user.role === 'admin' && user.deactivatedAt === null && !(await store.anotherActiveAdmin(trx, user.id))) throw conflict('last_admin');
@@ -28,7 +35,7 @@ export function createUserAdminService({ db, clock }: { db: Db; clock: Clock }) 
 
     async changeRole(actor: SessionUser, id: number, role: Role, origin: AuditOrigin): Promise<void> {
       await db.transaction(async (trx) => {
-        const user = await load(trx, id);
+        const user = await loadChangeable(trx, id);
         if (user.role === role) return;
         if (role !== 'admin') await keepAnAdmin(trx, user);
         await store.setRole(trx, id, role);
@@ -52,7 +59,7 @@ export function createUserAdminService({ db, clock }: { db: Db; clock: Clock }) 
 
     async reactivate(actor: SessionUser, id: number, origin: AuditOrigin): Promise<void> {
       await db.transaction(async (trx) => {
-        const user = await load(trx, id);
+        const user = await loadChangeable(trx, id);
         if (!user.deactivatedAt) return;
         await store.setDeactivatedAt(trx, id, null);
         await audit.record(trx, { actor: actorOf(actor), action: 'user.reactivated', target: { type: 'user', id }, origin, at: clock.now() });

@@ -14,9 +14,11 @@ export interface ManagedUser {
   organizationName: string | null;
   organizationRole: string | null;
   deactivatedAt: Date | null;
+  /** When its holder deleted it (src/privacy/erase.ts): nothing about it may change any more. */
+  erasedAt: Date | null;
 }
 
-const COLUMNS = ['u.id', 'u.email', 'u.display_name', 'u.role', 'u.deactivated_at', 'o.name as organization_name', 'm.role as membership_role'];
+const COLUMNS = ['u.id', 'u.email', 'u.display_name', 'u.role', 'u.deactivated_at', 'u.erased_at', 'o.name as organization_name', 'm.role as membership_role'];
 
 const withOrganization = (db: Db) => db('users as u')
   .leftJoin('memberships as m', 'm.user_id', 'u.id')
@@ -28,6 +30,7 @@ function toManaged(r: Record<string, unknown>): ManagedUser {
     organizationName: r.organization_name == null ? null : String(r.organization_name),
     organizationRole: r.membership_role == null ? null : String(r.membership_role),
     deactivatedAt: toDateOrNull(r.deactivated_at),
+    erasedAt: toDateOrNull(r.erased_at),
   };
 }
 

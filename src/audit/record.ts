@@ -10,6 +10,10 @@ export const AUDIT_ACTIONS = [
   'course.published', 'certificate.revoked', 'certificates.downloaded',
   'report.exported', 'api_token.created', 'api_token.revoked', 'api_token.used',
   'staff.imported', 'member.removed', 'organization.created', 'manager.named',
+  'second_factor.enrolled', 'second_factor.disabled', 'second_factor.reset', 'second_factor.recovery_code_used',
+  'second_factor.recovery_codes_renewed',
+  'account.erased',
+  'password.changed', 'password.reset', 'password.link_issued',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

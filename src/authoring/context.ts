@@ -15,6 +15,8 @@ import { isEditableFile, moduleFiles, renumber, stateKey } from './course-files'
 import { notFound } from '../http/errors';
 import type { AuthoringLimits } from './limits';
 import { storageQuota } from './quota';
+import { keepCurrent, recordSave } from './history';
+import type { SaveKind } from './history-store';
 
 /** Who keeps a course, shown on every authoring page. */
 export interface Owner {
@@ -86,7 +88,7 @@ export function createAuthoringContext(deps: AuthoringDeps) {
     const cacheKey = `${slug}\n${key}`;
     const cached = parseCache.get(cacheKey);
     if (cached) return cached;
-    const parsed = parseCourseFiles(slug, files, slug);
+    const parsed = parseCourseFiles(slug, files, slug, { mediaHome: 'browser' });
     parseCache.set(cacheKey, { ...parsed, mediaContent: new Map() });
     if (parseCache.size > 16) parseCache.delete(parseCache.keys().next().value!);
     return parsed;
@@ -128,16 +130,21 @@ export function createAuthoringContext(deps: AuthoringDeps) {
     return { errors, warnings: problems.length - errors };
   }
 
-  /** Sets files of a draft (and removes others) in one transaction, and marks who changed it. */
-  async function writeFiles(courseId: number, user: SessionUser, set: CourseFiles, remove: string[] = []) {
+  /**
+   * Sets files of a draft (and removes others) in one transaction, marks who changed it, and keeps
+   * the result in the draft's history (src/authoring/history.ts).
+   */
+  async function writeFiles(courseId: number, user: SessionUser, set: CourseFiles, remove: string[] = [], how: { kind: SaveKind; file?: string } = { kind: 'modules' }) {
     // Counted against the trainer who made the course, whoever edits it.
     const maker = (await store.findDrafts(db, [courseId])).get(courseId)?.createdBy ?? user.id;
     await quota.checkRoom(courseId, maker, set);
     await db.transaction(async (trx) => {
       const list = await storeCourseFiles(trx, set);
+      await keepCurrent(trx, courseId);
       await store.deleteDraftFiles(trx, courseId, remove);
       for (const f of list) await store.setDraftFile(trx, courseId, f.path, f.sha256);
       await store.touchDraft(trx, courseId, user.id, clock.now());
+      await recordSave(trx, { courseId, userId: user.id, kind: how.kind, file: how.file ?? null, at: clock.now() });
     });
     for (const [, bytes] of set) remember(sha256Of(bytes), bytes);
   }

@@ -1,7 +1,7 @@
 // Pure helpers on a draft's files (path → bytes): which open in the editor, module order and
 // renumbering, starter front matter, and a key for a set of files.
 import crypto from 'node:crypto';
-import { stringify } from 'yaml';
+import { parse as parseYaml, stringify } from 'yaml';
 import type { CourseFiles } from '../curriculum/parse';
 import { MODULE_FILE } from '../curriculum/names';
 
@@ -23,6 +23,18 @@ export function moduleKeyOf(file: string): string {
 
 export function frontMatter(data: Record<string, unknown>): string {
   return `---\n${stringify(data, { lineWidth: 0 })}---\n`;
+}
+
+/** The `title:` of a Markdown file's front matter, or null when it has none that reads (the editor names a module by it). */
+export function titleOf(text: string): string | null {
+  const m = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---\s*(?:\r?\n|$)/.exec(text);
+  if (!m) return null;
+  try {
+    const data = parseYaml(m[1]) as { title?: unknown } | null;
+    return typeof data?.title === 'string' && data.title.trim() ? data.title.trim().slice(0, 200) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Lowercase ASCII words joined by hyphens: a module key from its title. */

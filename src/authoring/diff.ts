@@ -1,30 +1,3 @@
-// What changed from one published version of a course to the next, for the version history.
-import type { CompiledCourse, CompiledModule } from '../curriculum/types';
-
-export interface Changes {
-  first: boolean;
-  added: { key: string; title: string }[];
-  removed: { key: string; title: string }[];
-  edited: { key: string; title: string }[];
-  reordered: boolean;
-  detailsChanged: boolean;
-}
-
-/** The modules of a compiled course compared by key with the version before. */
-export function diffCourses(before: CompiledCourse | null, after: CompiledCourse): Changes {
-  if (!before) return { first: true, added: [], removed: [], edited: [], reordered: false, detailsChanged: false };
-  const old = new Map(before.modules.map((m) => [m.key, m]));
-  const now = new Map(after.modules.map((m) => [m.key, m]));
-  const brief = (m: CompiledModule) => ({ key: m.key, title: m.title });
-  const kept = after.modules.filter((m) => old.has(m.key)).map((m) => m.key);
-  const keptBefore = before.modules.filter((m) => now.has(m.key)).map((m) => m.key);
-  const details = (c: CompiledCourse) => JSON.stringify([c.title, c.summary, c.audience, c.minutes, c.hours, c.language, c.objectives, c.validityMonths, c.overviewHtml, c.glossary]);
-  return {
-    first: false,
-    added: after.modules.filter((m) => !old.has(m.key)).map(brief),
-    removed: before.modules.filter((m) => !now.has(m.key)).map(brief),
-    edited: after.modules.filter((m) => old.has(m.key) && JSON.stringify(m) !== JSON.stringify(old.get(m.key))).map(brief),
-    reordered: kept.join('\n') !== keptBefore.join('\n'),
-    detailsChanged: details(before) !== details(after),
-  };
-}
+// What changed from one published version of a course to the next: defined in the curriculum
+// feature, which the learning feature also asks (a learner hears of a newer version).
+export { diffCourses, type Changes } from '../curriculum/diff';

@@ -9,6 +9,8 @@ import { sha256Of, storeCourseFiles } from '../curriculum/service';
 import * as store from './store';
 import { frontMatter, isEditableFile, moduleFiles, slugify, stateKey } from './course-files';
 import type { AuthoringContext } from './context';
+import { recordSave } from './history';
+import { withGlossaryAt } from './preview-links';
 import { notFound } from '../http/errors';
 
 export interface DraftModule {
@@ -16,6 +18,14 @@ export interface DraftModule {
   number: string;
   key: string;
   title: string | null;
+}
+
+/** The translated example term of a new glossary.md. */
+export type GlossaryStarter = { term: string; definition: string };
+
+/** A new glossary.md: one example term, which parses, links with [[term]], and is warned about until replaced. */
+export function glossaryTemplate(starter: GlossaryStarter): string {
+  return frontMatter({ terms: { [starter.term]: starter.definition } });
 }
 
 /** The translated text of a new course's overview and first module. */
@@ -80,6 +90,7 @@ export function draftOperations(ctx: AuthoringContext) {
           const courseId = await curriculum.createBrowserCourse(trx, input.slug);
           await store.insertDraft(trx, courseId, user.id, clock.now());
           for (const f of await storeCourseFiles(trx, files)) await store.setDraftFile(trx, courseId, f.path, f.sha256);
+          await recordSave(trx, { courseId, userId: user.id, kind: 'create', at: clock.now() });
         });
       } catch (err) {
         if ((err as { status?: number }).status === 409) return { ok: false, problem: 'slugTaken' };
@@ -126,27 +137,32 @@ export function draftOperations(ctx: AuthoringContext) {
           updatedByName: drafts.get(course.id)?.updatedByName ?? null,
           unpublished,
           valid: Boolean(parsed.course),
+          // The preview shows a draft as far as it compiles (src/authoring/versions.ts).
+          previewable: Boolean(parsed.course || parsed.partial?.details),
         },
         problems: ctx.shownProblems(slug, parsed.problems),
       };
     },
 
     /** One file of a draft for the editor (an absent glossary.md starts empty). */
-    async file(slug: string, file: string) {
+    async file(slug: string, file: string, glossaryStarter?: GlossaryStarter) {
       const course = await ctx.loadCourse(slug);
       if (!isEditableFile(file)) throw notFound();
       const rows = await ctx.draftFiles(course.id);
       const row = rows.find((r) => r.path === file);
       if (!row && file !== 'glossary.md') throw notFound();
-      const text = row ? (await ctx.loadFiles([row])).get(file)!.toString('utf8') : '';
+      // An absent glossary.md opens as a working example, not an empty file that does not parse.
+      const text = row ? (await ctx.loadFiles([row])).get(file)!.toString('utf8') : glossaryStarter ? glossaryTemplate(glossaryStarter) : '';
       return { owner: await ctx.owner(course), text, base: row?.sha256 ?? '' };
     },
 
     /**
      * Saves one Markdown file of a draft. `base` is the hash the editor opened: when the file
      * changed since (another trainer, another tab), nothing is written and the text is given back.
+     * An autosave takes the same path (and so never overwrites another text); it differs only in
+     * how the history keeps it. On success, `base` is the hash the editor now holds.
      */
-    async saveFile(slug: string, file: string, text: string, base: string, user: SessionUser): Promise<{ ok: true } | { ok: false; reason: 'conflict' | 'tooLarge' }> {
+    async saveFile(slug: string, file: string, text: string, base: string, user: SessionUser, kind: 'save' | 'autosave' = 'save'): Promise<{ ok: true; base: string } | { ok: false; reason: 'conflict' | 'tooLarge' }> {
       const course = await ctx.loadCourse(slug);
       if (!isEditableFile(file)) throw notFound();
       const bytes = Buffer.from(text.replace(/\r\n?/g, '\n'), 'utf8');
@@ -155,10 +171,10 @@ export function draftOperations(ctx: AuthoringContext) {
       const row = rows.find((r) => r.path === file);
       if (!row && file !== 'glossary.md') throw notFound();
       const sha = sha256Of(bytes);
-      if (row?.sha256 === sha) return { ok: true }; // unchanged, or a double submit
+      if (row?.sha256 === sha) return { ok: true, base: sha }; // unchanged, or a double submit
       if ((row?.sha256 ?? '') !== base) return { ok: false, reason: 'conflict' };
-      await ctx.writeFiles(course.id, user, new Map([[file, bytes]]));
-      return { ok: true };
+      await ctx.writeFiles(course.id, user, new Map([[file, bytes]]), [], { kind, file });
+      return { ok: true, base: sha };
     },
 
     /**
@@ -175,12 +191,15 @@ export function draftOperations(ctx: AuthoringContext) {
       const compiled = parsed.course ?? parsed.partial;
       const key = MODULE_FILE.exec(file)?.[2];
       const problems = ctx.shownProblems(slug, parsed.problems);
+      // Glossary links open the draft's glossary (src/authoring/preview-links.ts).
+      const glossaryAt = `/author/courses/${slug}/preview-glossary`;
       return {
         kind: key ? 'module' as const : file === 'course.md' ? 'course' as const : 'glossary' as const,
-        module: key ? compiled?.modules.find((m) => m.key === key) ?? null : null,
-        overviewHtml: file === 'course.md' ? compiled?.overviewHtml ?? null : null,
+        module: key ? withGlossaryAt(compiled?.modules.find((m) => m.key === key) ?? null, slug, glossaryAt) : null,
+        overviewHtml: file === 'course.md' ? withGlossaryAt(compiled?.overviewHtml ?? null, slug, glossaryAt) : null,
         glossary: file === 'glossary.md' ? compiled?.glossary ?? [] : [],
-        fileProblems: problems.filter((p) => p.file === file),
+        // In line order, as the trainer reads the file.
+        fileProblems: problems.filter((p) => p.file === file).sort((a, b) => a.line - b.line),
         otherErrors: problems.filter((p) => p.file !== file && p.severity === 'error').length,
         tooLarge: bytes.length > limits.maxMarkdownBytes,
       };

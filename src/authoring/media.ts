@@ -4,6 +4,7 @@ import type { SessionUser } from '../accounts/types';
 import { MEDIA_TYPES } from '../curriculum/parse';
 import * as store from './store';
 import type { AuthoringContext } from './context';
+import { keepCurrent, recordSave } from './history';
 
 /** A media file name the course format accepts (see MEDIA_NAME): letters, digits, dots, hyphens, underscores. */
 export function safeMediaName(original: string): string {
@@ -67,15 +68,17 @@ export function mediaOperations(ctx: AuthoringContext) {
       if (!replaced && rows.filter((r) => r.path.startsWith('media/')).length >= limits.maxMediaFiles) {
         return { ok: false, problem: 'tooMany', values: { max: limits.maxMediaFiles } };
       }
-      await ctx.writeFiles(course.id, user, new Map([[`media/${name}`, bytes]]));
+      await ctx.writeFiles(course.id, user, new Map([[`media/${name}`, bytes]]), [], { kind: 'media' });
       return { ok: true, name, replaced };
     },
 
     async deleteMedia(slug: string, name: string, user: SessionUser) {
       const course = await ctx.loadCourse(slug);
       await db.transaction(async (trx) => {
+        await keepCurrent(trx, course.id);
         await store.deleteDraftFiles(trx, course.id, [`media/${name}`]);
         await store.touchDraft(trx, course.id, user.id, clock.now());
+        await recordSave(trx, { courseId: course.id, userId: user.id, kind: 'media', at: clock.now() });
       });
     },
   };

@@ -9,7 +9,7 @@ import { notFound } from '../http/errors';
 export function moduleOperations(ctx: AuthoringContext) {
   const { limits } = ctx;
 
-  async function addModule(slug: string, title: string, user: SessionUser): Promise<{ ok: true; file: string } | { ok: false; problem: 'tooManyModules' }> {
+  async function addModule(slug: string, title: string, user: SessionUser, body = ''): Promise<{ ok: true; file: string } | { ok: false; problem: 'tooManyModules' }> {
     const course = await ctx.loadCourse(slug);
     const { files } = await ctx.draft(course);
     const modules = moduleFiles(files.keys());
@@ -21,10 +21,11 @@ export function moduleOperations(ctx: AuthoringContext) {
     const last = modules.length ? Number(MODULE_FILE.exec(modules[modules.length - 1])![1]) : 0;
     if (last >= limits.maxModules) {
       await ctx.reorder(course, user, (order) => order); // close the gaps first
-      return addModule(slug, title, user);
+      return addModule(slug, title, user, body);
     }
     const file = `${String(last + 1).padStart(2, '0')}-${key}.md`;
-    await ctx.writeFiles(course.id, user, new Map([[file, Buffer.from(`${frontMatter({ title, minutes: 5 })}## ${title}\n\n`, 'utf8')]]));
+    // The title is the page's heading already: the body starts from the template's first section.
+    await ctx.writeFiles(course.id, user, new Map([[file, Buffer.from(`${frontMatter({ title, minutes: 5 })}${body ? `${body}\n` : '\n'}`, 'utf8')]]));
     return { ok: true, file };
   }
 

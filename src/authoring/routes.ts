@@ -1,48 +1,31 @@
 // The authoring area under /author: trainers make, preview, publish and download courses in the
 // browser. HTTP only: validate, ask the policy, call the authoring service, render or redirect.
 import { Router, type Request, type Response } from 'express';
-import type { AuthoringService, Owner } from './service';
-import { isEditableFile } from './course-files';
+import type { AuthoringService } from './service';
+import { isEditableFile, titleOf } from './course-files';
 import { canCourse, courseActions, type CourseAction } from './policy';
 import { addModuleSchema, createCourseSchema, moveSchema, parseAuthorForm, publishSchema, saveFileSchema, type FieldErrors } from './schemas';
-import { AUDIENCES, type CompiledCourse } from '../curriculum/types';
+import { AUDIENCES } from '../curriculum/types';
 import { megabytes } from './zip';
-import type { CourseZip } from './zip-transfer';
+import type { CourseZip, Held } from './zip-transfer';
+import { MAX_SLUG_LENGTH, SLUG } from '../curriculum/names';
 import { requires } from '../http/guards';
 import { auditOrigin } from '../audit/record';
 import { authorize } from '../access/policy';
 import { showErrorsOnForm } from '../http/error-handler';
 import { readUpload } from '../http/multipart';
 import { badRequest, HttpError, notFound } from '../http/errors';
-import { presentModulePage } from '../learning/module-presenter';
+import { guideRoutes } from './guide-routes';
+import { previewRoutes } from './preview-routes';
+import { authorPaths } from './paths';
+import { sentenceWithTime } from './local-time';
 
 const author = requires('course:author');
 const publisher = requires('course:publish');
-const enc = encodeURIComponent;
 
-export const authorPaths = {
-  list: '/author',
-  create: '/author/new',
-  upload: '/author/upload',
-  course: (slug: string) => `/author/courses/${enc(slug)}`,
-  file: (slug: string, file: string) => `/author/courses/${enc(slug)}/files/${enc(file)}`,
-  filePreview: (slug: string, file: string) => `/author/courses/${enc(slug)}/files/${enc(file)}/preview`,
-  modules: (slug: string) => `/author/courses/${enc(slug)}/modules`,
-  move: (slug: string, key: string) => `/author/courses/${enc(slug)}/modules/${enc(key)}/move`,
-  deleteModule: (slug: string, key: string) => `/author/courses/${enc(slug)}/modules/${enc(key)}/delete`,
-  media: (slug: string) => `/author/courses/${enc(slug)}/media`,
-  deleteMedia: (slug: string, name: string) => `/author/courses/${enc(slug)}/media/${enc(name)}/delete`,
-  publish: (slug: string) => `/author/courses/${enc(slug)}/publish`,
-  versions: (slug: string) => `/author/courses/${enc(slug)}/versions`,
-  draftZip: (slug: string) => `/author/courses/${enc(slug)}/draft/zip`,
-  versionZip: (slug: string, id: number) => `/author/courses/${enc(slug)}/versions/${id}/zip`,
-  preview: (slug: string, version: number | null = null) => `/author/courses/${enc(slug)}/preview${version ? `?version=${version}` : ''}`,
-  previewModule: (slug: string, key: string, version: number | null = null) =>
-    `/author/courses/${enc(slug)}/preview/${enc(key)}${version ? `?version=${version}` : ''}`,
-};
 
 /** Notices a redirect may ask the course page to show (nothing else from the query reaches the page). */
-const NOTICES = ['created', 'imported', 'saved', 'moduleAdded', 'moduleDeleted', 'moved', 'mediaAdded', 'mediaReplaced', 'mediaDeleted', 'published', 'unchanged'] as const;
+const NOTICES = ['created', 'imported', 'restored', 'saved', 'moduleAdded', 'moduleDeleted', 'moved', 'mediaAdded', 'mediaReplaced', 'mediaDeleted', 'published', 'unchanged'] as const;
 
 function keptValues(body: unknown): Record<string, string | string[]> {
   const values: Record<string, string | string[]> = {};
@@ -56,12 +39,6 @@ function renderString(res: Response, view: string, model: Record<string, unknown
   return new Promise((resolve, reject) => res.render(view, model, (err, html) => (err ? reject(err) : resolve(html))));
 }
 
-function versionParam(req: Request): number | null {
-  const v = req.query.version;
-  if (v === undefined) return null;
-  if (typeof v !== 'string' || !/^\d{1,9}$/.test(v)) throw notFound();
-  return Number(v);
-}
 
 export function authoringRoutes({ authoring }: { authoring: AuthoringService }): Router {
   const router = Router();
@@ -77,6 +54,8 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
       ...view, actions, paths: authorPaths, notice, noticeName: typeof req.query.name === 'string' ? req.query.name.slice(0, 120) : '',
       errors: extra.errors ?? {}, values: extra.values ?? {}, mediaError: extra.mediaError ?? null,
       limits: { media: megabytes(limits.maxMediaBytes), mediaTypes: Object.keys(mediaTypesShown()).join(' ') },
+      // After a move, the moved module's button takes the focus again (autofocus: no script needed).
+      moved: notice === 'moved' && typeof req.query.moved === 'string' ? { key: req.query.moved, direction: req.query.direction === 'down' ? 'down' : 'up' } : null,
     };
     const title = view.draft?.title ?? view.current?.title ?? slug;
     res.page(actions.edit ? 'authoring/draft' : 'authoring/folder', { title: `${title} · ${t(res)('author.title')}`, ...model }, extra.status ?? 200);
@@ -93,6 +72,9 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
     let format = dateTimeFormats.get(lang);
     if (!format) dateTimeFormats.set(lang, format = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }));
     res.locals.formatDateTime = (d: Date) => `${format.format(d)} UTC`;
+    // A sentence with its time as <time datetime>, shown in the reader's zone by public/js/local-time.js.
+    res.locals.withTime = (key: string, values: Record<string, unknown>, date: Date, name = 'date') =>
+      sentenceWithTime(res.locals.t, key, values, name, date, `${format.format(date)} UTC`);
     next();
   });
 
@@ -151,21 +133,52 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
       return true;
     });
     const user = req.user!;
-    const { slug, created } = await authoring.importZip(upload.file.bytes, (upload.fields.slug ?? '').trim().toLowerCase(), user, (target) => {
-      const decision = canCourse(user, 'edit', target);
-      if (!decision.allowed && decision.reason === 'folder_course') {
-        throw new HttpError(409, 'folder_course', { key: 'author.zip.folderCourse', params: { slug: target.slug } });
-      }
-      authorize(decision);
+    const replace = typeof upload.fields.replace === 'string' ? upload.fields.replace.trim().toLowerCase() : null;
+    const result = await authoring.importZip(upload.file.bytes, (upload.fields.slug ?? '').trim().toLowerCase(), user, uploadTarget(user), replace);
+    // An address that holds a draft: ask first, naming the course.
+    if ('held' in result) return showUploadConfirm(res, result.held, { choice: values.slug ? 'replace' : 'new', slug: result.held.suggested }, null);
+    res.redirect(303, `${authorPaths.course(result.slug)}?notice=${result.created ? 'created' : 'imported'}`);
+  });
+
+  /** The policy check of the course an upload writes to; a folder course's address is named on the form. */
+  const uploadTarget = (user: NonNullable<Request['user']>) => (target: { slug: string; source: 'folder' | 'browser' | null }) => {
+    const decision = canCourse(user, 'edit', target);
+    if (!decision.allowed && decision.reason === 'folder_course') {
+      throw new HttpError(409, 'folder_course', { key: 'author.zip.folderCourse', params: { slug: target.slug } });
+    }
+    authorize(decision);
+  };
+
+  const showUploadConfirm = (res: Response, held: Held, values: { choice: string; slug: string }, error: { key: string; values: Record<string, unknown> } | null, status = 200) =>
+    res.page('authoring/upload-confirm', { title: t(res)('author.replace.title'), held, values, error, paths: authorPaths }, status);
+
+  router.post('/author/upload/confirm', author, async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const token = typeof body.token === 'string' ? body.token : '';
+    const choice = body.choice === 'replace' ? 'replace' : body.choice === 'new' ? 'new' : null;
+    const newSlug = typeof body.slug === 'string' ? body.slug.trim().toLowerCase() : '';
+    const held = await authoring.heldUpload(token, req.user!);
+    if (!held) return showUpload(res, {}, { key: 'author.replace.expired', values: {} }, 410);
+    const values = { choice: choice ?? '', slug: newSlug };
+    if (!choice) return showUploadConfirm(res, held, values, { key: 'author.replace.choose', values: {} }, 422);
+    if (choice === 'new' && (!SLUG.test(newSlug) || newSlug.length > MAX_SLUG_LENGTH)) return showUploadConfirm(res, held, values, { key: 'author.validation.slugFormat', values: {} }, 422);
+    showErrorsOnForm(res, (err) => {
+      if (!err.detail || (err.id !== 'invalid_zip' && err.id !== 'folder_course')) return false;
+      showUploadConfirm(res, held, values, { key: err.detail.key, values: err.detail.params ?? {} }, err.status);
+      return true;
     });
-    res.redirect(303, `${authorPaths.course(slug)}?notice=${created ? 'created' : 'imported'}`);
+    const result = await authoring.confirmUpload(token, req.user!, choice === 'replace' ? { replace: true } : { replace: false, slug: newSlug }, uploadTarget(req.user!));
+    if (!result) return showUpload(res, {}, { key: 'author.replace.expired', values: {} }, 410);
+    res.redirect(303, `${authorPaths.course(result.slug)}?notice=${result.created ? 'created' : 'imported'}`);
   });
 
   // ---- One course ----
 
   router.get('/author/courses/:slug', author, (req, res) => showCourse(req, res));
 
-  const showEditor = async (req: Request, res: Response, state: { text: string; base: string; status?: number; preview?: boolean; message?: string | null }) => {
+  // `shown`: whether the text on the page is what is saved ('saved'), not yet ('unsaved'), or was
+  // refused because another text was saved meanwhile ('conflict': the page must not autosave over it).
+  const showEditor = async (req: Request, res: Response, state: { text: string; base: string; status?: number; preview?: boolean; message?: string | null; shown?: 'saved' | 'unsaved' | 'conflict' }) => {
     const slug = String(req.params.slug);
     const file = String(req.params.file);
     const { owner } = await authoring.file(slug, file);
@@ -177,9 +190,13 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
       fileProblems = p.fileProblems;
     }
     const line = typeof req.query.line === 'string' && /^\d{1,6}$/.test(req.query.line) ? Number(req.query.line) : null;
+    // A module is named by its title (from the text being edited), not its file name.
+    const moduleTitle = file === 'course.md' || file === 'glossary.md' ? null : titleOf(state.text);
+    const editorHeading = file === 'course.md' ? t(res)('author.editor.headingCourse') : file === 'glossary.md' ? t(res)('author.editor.headingGlossary')
+      : moduleTitle ? t(res)('author.editor.headingModule', { title: moduleTitle }) : t(res)('author.editor.heading', { file });
     res.page('authoring/editor', {
-      title: `${file} · ${t(res)('author.editor.title')}`, slug, file, owner, text: state.text, base: state.base,
-      previewHtml, fileProblems, line, message: state.message ?? null, saved: req.query.saved === '1',
+      title: `${editorHeading} · ${t(res)('author.editor.title')}`, editorHeading, slug, file, owner, text: state.text, base: state.base,
+      previewHtml, fileProblems, line, message: state.message ?? null, saved: req.query.saved === '1', shown: state.shown ?? 'saved',
       kind: file === 'course.md' ? 'course' : file === 'glossary.md' ? 'glossary' : 'module',
       paths: authorPaths, maxText: megabytes(limits.maxMarkdownBytes),
     }, state.status ?? 200);
@@ -187,7 +204,9 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
 
   router.get('/author/courses/:slug/files/:file', author, async (req, res) => {
     await allow(req, res, 'edit');
-    const { text, base } = await authoring.file(String(req.params.slug), String(req.params.file));
+    const { text, base } = await authoring.file(String(req.params.slug), String(req.params.file), {
+      term: t(res)('author.starter.glossaryTerm'), definition: t(res)('author.starter.glossaryDefinition'),
+    });
     await showEditor(req, res, { text, base, preview: true });
   });
 
@@ -199,16 +218,34 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
     const form = parseAuthorForm(saveFileSchema, req.body);
     if (!form.ok) throw badRequest();
     const { text, base, intent } = form.data;
-    if (intent === 'preview') return showEditor(req, res, { text, base, preview: true });
+    if (intent === 'preview') return showEditor(req, res, { text, base, preview: true, shown: 'unsaved' });
     const result = await authoring.saveFile(slug, file, text, base, req.user!);
     if (result.ok) return res.redirect(303, `${authorPaths.file(slug, file)}?saved=1`);
     if (result.reason === 'tooLarge') {
-      return showEditor(req, res, { text, base, preview: false, status: 413, message: t(res)('author.editor.tooLarge', { max: megabytes(limits.maxMarkdownBytes) }) });
+      return showEditor(req, res, { text, base, preview: false, status: 413, message: t(res)('author.editor.tooLarge', { max: megabytes(limits.maxMarkdownBytes) }), shown: 'unsaved' });
     }
     // Someone saved this file since it was opened: keep the trainer's text, and let a second save
     // replace the other version knowingly.
     const current = await authoring.file(slug, file);
-    return showEditor(req, res, { text, base: current.base, preview: false, status: 409, message: t(res)('author.editor.conflict') });
+    return showEditor(req, res, { text, base: current.base, preview: false, status: 409, message: t(res)('author.editor.conflict'), shown: 'conflict' });
+  });
+
+  /**
+   * Autosave (public/js/author-editor.js): the same save as the form's, so a text changed elsewhere
+   * since `base` is never overwritten (409, nothing written; the editor keeps the trainer's text).
+   * Answers JSON: the new base to send next time.
+   */
+  router.post('/author/courses/:slug/files/:file/autosave', author, async (req, res) => {
+    await allow(req, res, 'edit');
+    const slug = String(req.params.slug);
+    const file = String(req.params.file);
+    if (!isEditableFile(file)) throw notFound();
+    const form = parseAuthorForm(saveFileSchema, req.body);
+    if (!form.ok) throw badRequest();
+    res.set('Cache-Control', 'no-store');
+    const result = await authoring.saveFile(slug, file, form.data.text, form.data.base, req.user!, 'autosave');
+    if (result.ok) return res.json({ ok: true, base: result.base });
+    res.status(result.reason === 'tooLarge' ? 413 : 409).json({ ok: false, reason: result.reason });
   });
 
   /** The live preview of the editor (public/js/author-preview.js): the same fragment, as HTML. */
@@ -229,7 +266,7 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
     const slug = String(req.params.slug);
     const form = parseAuthorForm(addModuleSchema, req.body);
     if (!form.ok) return showCourse(req, res, { status: 422, errors: form.errors, values: keptValues(req.body) });
-    const result = await authoring.addModule(slug, form.data.title, req.user!);
+    const result = await authoring.addModule(slug, form.data.title, req.user!, t(res)('author.starter.moduleBody'));
     if (!result.ok) return showCourse(req, res, { status: 422, errors: { title: 'author.validation.tooManyModules' }, values: keptValues(req.body) });
     res.redirect(303, authorPaths.file(slug, result.file));
   });
@@ -241,7 +278,8 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
     const form = parseAuthorForm(moveSchema, req.body);
     if (!form.ok) throw badRequest();
     await authoring.moveModule(slug, key, form.data.direction, req.user!);
-    res.redirect(303, `${authorPaths.course(slug)}?notice=moved#module-${enc(key)}`);
+    // No #fragment: a page with a target element skips autofocus, and the focused button scrolls into view itself.
+    res.redirect(303, `${authorPaths.course(slug)}?notice=moved&moved=${encodeURIComponent(key)}&direction=${form.data.direction}`);
   });
 
   router.get('/author/courses/:slug/modules/:key/delete', author, async (req, res) => {
@@ -269,7 +307,7 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
     if (!result.ok) {
       return showCourse(req, res, { status: result.problem === 'tooLarge' ? 413 : 422, mediaError: tr(`author.media.${result.problem}`, { ...result.values, max: result.problem === 'tooLarge' ? megabytes(limits.maxMediaBytes) : result.values.max }) });
     }
-    res.redirect(303, `${authorPaths.course(slug)}?notice=${result.replaced ? 'mediaReplaced' : 'mediaAdded'}&name=${enc(result.name)}#media`);
+    res.redirect(303, `${authorPaths.course(slug)}?notice=${result.replaced ? 'mediaReplaced' : 'mediaAdded'}&name=${encodeURIComponent(result.name)}#media`);
   });
 
   router.post('/author/courses/:slug/media/:name/delete', author, async (req, res) => {
@@ -292,6 +330,33 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
       }, 422);
     }
     res.redirect(303, `${authorPaths.course(slug)}?notice=${result.changed ? 'published' : 'unchanged'}`);
+  });
+
+  // ---- The draft's history: every save, compared with the draft now, and brought back ----
+
+  const saveId = (req: Request) => {
+    const id = String(req.params.id);
+    if (!/^\d{1,9}$/.test(id)) throw notFound();
+    return Number(id);
+  };
+
+  router.get('/author/courses/:slug/history', author, async (req, res) => {
+    await allow(req, res, 'edit');
+    const view = await authoring.history(String(req.params.slug));
+    res.page('authoring/history', { title: `${t(res)('author.history.title')} · ${view.slug}`, ...view, windowMinutes: authoring.autosaveWindowMinutes, paths: authorPaths });
+  });
+
+  router.get('/author/courses/:slug/history/:id', author, async (req, res) => {
+    await allow(req, res, 'edit');
+    const view = await authoring.compare(String(req.params.slug), saveId(req));
+    res.page('authoring/compare', { title: `${t(res)('author.history.compareTitle')} · ${view.slug}`, ...view, paths: authorPaths });
+  });
+
+  router.post('/author/courses/:slug/history/:id/restore', author, async (req, res) => {
+    await allow(req, res, 'edit');
+    const slug = String(req.params.slug);
+    await authoring.restore(slug, saveId(req), req.user!);
+    res.redirect(303, `${authorPaths.course(slug)}?notice=restored`);
   });
 
   router.get('/author/courses/:slug/versions', author, async (req, res) => {
@@ -320,53 +385,10 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
     await sendZip(res, await authoring.zipVersion(String(req.params.slug), Number(id)));
   });
 
-  // ---- Preview exactly as a learner sees it (with the answers, for the trainer) ----
+  router.use(previewRoutes({ authoring }));
 
-  const previewPath = (slug: string, version: number | null) => ({
-    course: () => authorPaths.preview(slug, version),
-    module: (_slug: string, key: string) => authorPaths.previewModule(slug, key, version),
-  });
-
-  const ownerText = (res: Response, owner: Owner) => `${t(res)('author.owner.label')}: ${owner.source === 'folder' ? t(res)('author.owner.folder')
-    : owner.createdByName ? t(res)('author.owner.browserBy', { name: owner.createdByName }) : t(res)('author.owner.browser')}`;
-
-  async function previewOrProblems(req: Request, res: Response): Promise<{ course: CompiledCourse; version: number | null; owner: string } | null> {
-    const slug = String(req.params.slug);
-    const result = await authoring.previewCourse(slug, versionParam(req));
-    if (result.course) return { course: result.course, version: result.versionId && req.query.version ? result.versionId : null, owner: ownerText(res, result.owner) };
-    res.page('authoring/problems', { title: t(res)('author.preview.refusedTitle'), slug, owner: result.owner, problems: result.problems, reason: 'preview', paths: authorPaths }, 422);
-    return null;
-  }
-
-  const previewBanner = (slug: string, version: number | null, owner: string) => ({ back: authorPaths.course(slug), version, owner });
-
-  router.get('/author/courses/:slug/preview', author, async (req, res) => {
-    const p = await previewOrProblems(req, res);
-    if (!p) return;
-    const { course, version, owner } = p;
-    res.page('learning/course', {
-      title: `${t(res)('author.preview.title')}: ${course.title}`, course, enrolled: true, completedAt: null, completedKeys: new Set<string>(),
-      certificate: null, canRetake: false,
-      progress: { done: 0, total: course.modules.length, percent: 0, resumeKey: course.modules[0]?.key ?? '' },
-      path: previewPath(course.slug, version), reveal: true, previewOf: previewBanner(course.slug, version, owner),
-    });
-  });
-
-  router.get('/author/courses/:slug/preview/:key', author, async (req, res) => {
-    const p = await previewOrProblems(req, res);
-    if (!p) return;
-    const { course, version, owner } = p;
-    const index = course.modules.findIndex((m) => m.key === req.params.key);
-    if (index < 0) throw notFound();
-    // The trainer sees the right answers and every option's feedback; nothing is recorded.
-    res.page('learning/module', presentModulePage({
-      course, module: course.modules[index], index, enrolled: true, isComplete: false, courseCompletedAt: null,
-      reflections: new Map<string, string>(), progress: { done: 0, total: course.modules.length, percent: 0, resumeKey: course.modules[0].key },
-    }, { warningAccepted: true }, {
-      path: previewPath(course.slug, version), title: `${t(res)('author.preview.title')}: ${course.modules[index].title} · ${course.title}`,
-      preview: previewBanner(course.slug, version, owner),
-    }));
-  });
+  // The course-writing guide (curriculum/README.md), linked from every editor page.
+  router.use(guideRoutes());
 
   return router;
 }

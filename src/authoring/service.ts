@@ -17,6 +17,7 @@ import { draftOperations } from './drafts';
 import { moduleOperations } from './modules';
 import { mediaOperations } from './media';
 import { versionOperations } from './versions';
+import { historyOperations } from './history';
 import { zipOperations } from './zip-transfer';
 
 export { AUTHORING_LIMITS, type AuthoringLimits } from './limits';
@@ -36,6 +37,7 @@ export function createAuthoringService(deps: { db: Db; clock: Clock; curriculum:
     ...mediaOperations(ctx),
     ...versionOperations(ctx),
     ...zipOperations(ctx),
+    ...historyOperations(ctx),
   };
 }
 

@@ -5,6 +5,7 @@ import type { CompiledCourse } from '../curriculum/types';
 import type { CourseRow } from '../curriculum/service';
 import { parseCourseFiles } from '../curriculum/parse';
 import { diffCourses } from './diff';
+import { withGlossaryAt } from './preview-links';
 import type { AuthoringContext, Owner, ShownProblem } from './context';
 import { notFound } from '../http/errors';
 import { audit, type AuditOrigin } from '../audit/record';
@@ -39,7 +40,7 @@ export function versionOperations(ctx: AuthoringContext) {
       const course = await ctx.loadCourse(slug);
       const rows = await ctx.draftFiles(course.id);
       const files = await ctx.loadFiles(rows);
-      const parsed = parseCourseFiles(slug, files, slug);
+      const parsed = parseCourseFiles(slug, files, slug, { mediaHome: 'browser' });
       if (!parsed.course) return { ok: false, problems: ctx.shownProblems(slug, parsed.problems) };
       const result = await curriculum.publish(parsed.course, user.displayName, parsed.mediaContent, {
         source: 'browser', files, publishedByUserId: user.id, notes,
@@ -54,15 +55,27 @@ export function versionOperations(ctx: AuthoringContext) {
     },
 
     /**
-     * A course as a learner would see it: the draft (which must compile), or a published version.
-     * Returns the problems instead when the draft does not compile.
+     * A course as a learner would see it: the draft, or a published version. A draft with errors
+     * is shown as far as it compiles: its title and every module that compiles, with `problems`
+     * naming what is left out (one broken module hides only itself). Only a draft whose course.md
+     * details do not compile gives its problems instead. Glossary links open the glossary of what
+     * is previewed.
      */
-    async previewCourse(slug: string, versionId: number | null): Promise<{ course: CompiledCourse; versionId: number | null; owner: Owner } | { course: null; problems: ShownProblem[]; owner: Owner }> {
+    async previewCourse(slug: string, versionId: number | null): Promise<{ course: CompiledCourse; versionId: number | null; owner: Owner; problems: ShownProblem[] } | { course: null; problems: ShownProblem[]; owner: Owner }> {
       const course = await ctx.loadCourse(slug);
       const who = await ctx.owner(course);
       if (versionId === null && course.source === 'browser') {
         const { parsed } = await ctx.draft(course);
-        return parsed.course ? { course: parsed.course, versionId: null, owner: who } : { course: null, problems: ctx.shownProblems(slug, parsed.problems), owner: who };
+        const glossaryAt = `/author/courses/${slug}/preview-glossary`;
+        if (parsed.course) return { course: withGlossaryAt(parsed.course, slug, glossaryAt), versionId: null, owner: who, problems: [] };
+        const problems = ctx.shownProblems(slug, parsed.problems);
+        const partial = parsed.partial;
+        if (!partial?.details) return { course: null, problems, owner: who };
+        const shown: CompiledCourse = {
+          slug, ...partial.details, hours: null, versionNotes: null, validityMonths: null, refresher: null,
+          overviewHtml: partial.overviewHtml, modules: partial.modules, glossary: partial.glossary, media: [], contentHash: '',
+        };
+        return { course: withGlossaryAt(shown, slug, glossaryAt), versionId: null, owner: who, problems: problems.filter((p) => p.severity === 'error') };
       }
       const id = versionId ?? course.currentVersionId;
       if (id === null) throw notFound();
@@ -70,7 +83,7 @@ export function versionOperations(ctx: AuthoringContext) {
       if (!versions.some((v) => v.id === id)) throw notFound();
       const compiled = await curriculum.version(id);
       if (!compiled) throw notFound();
-      return { course: compiled, versionId: id, owner: who };
+      return { course: withGlossaryAt(compiled, slug, `/author/courses/${slug}/preview-glossary?version=${id}`), versionId: id, owner: who, problems: [] };
     },
   };
 }

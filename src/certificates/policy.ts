@@ -6,9 +6,11 @@ import { allow, deny, hidden, type Decision } from '../access/policy';
 
 export type CertificateAction = 'download' | 'revoke';
 
-export function canCertificate(user: SessionUser, action: CertificateAction, certificate: { userId: number }): Decision {
+export function canCertificate(user: SessionUser, action: CertificateAction, certificate: { userId: number; withdrawnAt?: Date | null }): Decision {
   switch (action) {
     case 'download':
+      // Withdrawn by its holder (an erased account): no PDF names them again.
+      if (certificate.withdrawnAt) return hidden;
       // An administrator searching certificates uses the bulk download, not someone's own link.
       return holds(user, 'certificate:download', { ownerId: certificate.userId }) ? allow : hidden;
     case 'revoke':

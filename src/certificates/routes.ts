@@ -77,7 +77,7 @@ export function certificateRoutes(deps: Deps): Router {
   });
 
   router.get('/transcript.pdf', requires('certificate:download'), async (req, res) => {
-    const history = (await certificates.listForUser(req.user!.id)).filter((c) => c.status !== 'superseded');
+    const history = (await certificates.listForUser(req.user!.id)).filter((c) => c.status !== 'superseded' && c.status !== 'withdrawn');
     const pdf = await renderer.transcriptAsync({ holderName: req.user!.displayName, generatedAt: deps.clock.now(), certificates: history }, res.locals.lang);
     res.set('Content-Type', 'application/pdf');
     res.set('Content-Disposition', 'attachment; filename="transcript.pdf"');
@@ -106,7 +106,7 @@ export function certificateRoutes(deps: Deps): Router {
     const v = result.verification;
     if (req.accepts(['html', 'json']) === 'json') {
       return res.json({
-        valid: v.status === 'valid', status: v.status, code: formatCode(v.code), holderName: v.holderName,
+        valid: v.status === 'valid', status: v.status, code: formatCode(v.code), holderName: v.status === 'withdrawn' ? null : v.holderName,
         courseTitle: v.courseTitle, hours: v.hours, issuedAt: v.issuedAt.toISOString(), expiresAt: v.expiresAt?.toISOString() ?? null,
         revokedAt: v.revokedAt?.toISOString() ?? null, revokedReason: v.revokedReason, supersededAt: v.supersededAt?.toISOString() ?? null,
       });
@@ -139,7 +139,7 @@ export function certificateRoutes(deps: Deps): Router {
 
   router.get('/admin/certificates.zip', requires('certificate:search'), async (req, res) => {
     const { filter, values } = selection(req.query);
-    const found = (await certificates.search({ ...filter, limit: MAX_ZIP_CERTIFICATES + 1 })).filter((c) => c.status !== 'superseded');
+    const found = (await certificates.search({ ...filter, limit: MAX_ZIP_CERTIFICATES + 1 })).filter((c) => c.status !== 'superseded' && c.status !== 'withdrawn');
     if (found.length > MAX_ZIP_CERTIFICATES) throw badRequest('too_many_certificates', { key: 'errors.too_many_certificates.withMax', params: { max: MAX_ZIP_CERTIFICATES } });
     const files: Record<string, Uint8Array> = {};
     const skipped: string[] = [];

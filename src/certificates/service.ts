@@ -8,7 +8,8 @@ import { audit, type AuditOrigin } from '../audit/record';
 import type { CertificateRow, NewCertificate } from './store';
 import type { CertificateRecord } from './pdf';
 
-export type CertificateStatus = 'valid' | 'expired' | 'revoked' | 'superseded';
+/** `withdrawn`: the holder erased their account; the certificate then names no one. */
+export type CertificateStatus = 'valid' | 'expired' | 'revoked' | 'superseded' | 'withdrawn';
 
 /** Learners are warned this long before a certificate expires. */
 export const EXPIRY_WARNING_DAYS = 60;
@@ -48,6 +49,7 @@ export function toRecord(c: CertificateRow): CertificateRecord {
 
 export function createCertificateService({ db, clock }: { db: Db; clock: Clock }) {
   function statusOf(c: CertificateRow): CertificateStatus {
+    if (c.withdrawnAt) return 'withdrawn';
     if (c.revokedAt) return 'revoked';
     if (c.supersededAt) return 'superseded';
     if (c.expiresAt && c.expiresAt.getTime() <= clock.now().getTime()) return 'expired';
@@ -114,6 +116,16 @@ export function createCertificateService({ db, clock }: { db: Db; clock: Clock }
       if (!parsed.ok) return { found: false, reason: parsed.reason };
       const c = await store.findByCode(db, parsed.code);
       if (!c) return { found: false, reason: 'unknown' };
+      // A withdrawn certificate names no one (its holder erased their account): nothing else is shown.
+      if (c.withdrawnAt) {
+        return {
+          found: true,
+          verification: {
+            status: 'withdrawn', code: c.code, holderName: '', courseTitle: c.courseTitle, hours: c.hours,
+            issuedAt: c.issuedAt, expiresAt: null, revokedAt: null, revokedReason: null, supersededAt: null,
+          },
+        };
+      }
       return {
         found: true,
         verification: {

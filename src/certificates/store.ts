@@ -18,10 +18,12 @@ export interface CertificateRow {
   revokedAt: Date | null;
   revokedReason: string | null;
   supersededAt: Date | null;
+  /** When the holder withdrew it by erasing their account (src/privacy/erase.ts): no name, no PDF. */
+  withdrawnAt: Date | null;
 }
 
 const COLUMNS = ['c.id', 'c.code', 'c.user_id', 'c.completion_id', 'k.course_id', 'co.slug as course_slug', 'c.holder_name', 'c.course_title',
-  'c.hours', 'c.issued_at', 'c.expires_at', 'c.revoked_at', 'c.revoked_reason', 'c.superseded_at'];
+  'c.hours', 'c.issued_at', 'c.expires_at', 'c.revoked_at', 'c.revoked_reason', 'c.superseded_at', 'c.withdrawn_at'];
 
 function toRow(r: Record<string, unknown>): CertificateRow {
   return {
@@ -30,6 +32,7 @@ function toRow(r: Record<string, unknown>): CertificateRow {
     holderName: String(r.holder_name), courseTitle: String(r.course_title), hours: toNumberOrNull(r.hours),
     issuedAt: toDate(r.issued_at), expiresAt: toDateOrNull(r.expires_at), revokedAt: toDateOrNull(r.revoked_at),
     revokedReason: r.revoked_reason == null ? null : String(r.revoked_reason), supersededAt: toDateOrNull(r.superseded_at),
+    withdrawnAt: toDateOrNull(r.withdrawn_at),
   };
 }
 

@@ -1,4 +1,4 @@
-// The `bridgework` command: curriculum check, users add, migrate, backup, restore.
+// The `bridgework` command: curriculum check, users add, migrate, backup, restore, privacy retention.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,8 @@ import { parseCourseDir, parseCurriculum, formatProblem } from '../curriculum/pa
 import { HttpError } from '../http/errors';
 import { createI18n } from '../i18n';
 import { backupCommand, restoreCommand } from './backup';
+import { createEraser } from '../privacy/erase';
+import { createRetentionJob } from '../privacy/retention';
 
 const USAGE = `Usage:
   bridgework curriculum check [dir]        check a curriculum folder (default: ./curriculum)
@@ -20,6 +22,7 @@ const USAGE = `Usage:
   bridgework migrate                       bring the database schema up to date
   bridgework backup <file> [--force]       copy the SQLite database, safely while the server runs
   bridgework restore <file> [--force]      put a backup in place of the SQLite database (stop the server first)
+  bridgework privacy retention             erase accounts inactive longer than RETENTION_INACTIVE_DAYS
 `;
 
 type Out = { out: (s: string) => void; err: (s: string) => void };
@@ -73,12 +76,32 @@ async function usersAdd(args: string[], io: Out): Promise<number> {
   }
 }
 
+/** Runs the retention job once (the server also runs it daily): for cron, or to see what it does. */
+async function privacyRetention(io: Out): Promise<number> {
+  const config = loadConfig();
+  if (!config.retentionInactiveDays) {
+    io.err('RETENTION_INACTIVE_DAYS is not set: no account is erased for inactivity.');
+    return 2;
+  }
+  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'bridgework.sqlite') });
+  try {
+    await migrateLatest(db);
+    const eraser = createEraser({ db, clock: systemClock });
+    const { erased, kept } = await createRetentionJob({ db, clock: systemClock, eraser, inactiveDays: config.retentionInactiveDays }).runOnce();
+    io.out(`Erased ${erased} account(s) inactive for more than ${config.retentionInactiveDays} days${kept ? `; kept ${kept} (the last active administrator)` : ''}.`);
+    return 0;
+  } finally {
+    await db.destroy();
+  }
+}
+
 export async function run(argv: string[], io: Out = { out: (s) => console.log(s), err: (s) => console.error(s) }): Promise<number> {
   const [group, command, ...rest] = argv;
   if (group === 'curriculum' && command === 'check') return curriculumCheck(rest[0] ?? 'curriculum', io);
   if (group === 'users' && command === 'add') return usersAdd(rest, io);
   if (group === 'backup') return backupCommand(argv.slice(1), io);
   if (group === 'restore') return restoreCommand(argv.slice(1), io);
+  if (group === 'privacy' && command === 'retention') return privacyRetention(io);
   if (group === 'migrate') {
     const config = loadConfig();
     const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'bridgework.sqlite') });

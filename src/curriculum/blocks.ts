@@ -1,7 +1,7 @@
 // The special blocks of the course format (see curriculum/README.md): `::: name` ... `:::`.
 // Splits a module body into Markdown and blocks, and compiles each block, reporting problems by line.
 import type { CompiledCheck, CompiledReflection, Segment } from './types';
-import { escapeHtml, renderInline, renderMarkdown, type RenderContext } from './render';
+import { escapeHtml, missingMediaKey, missingMediaParams, renderInline, renderMarkdown, type RenderContext } from './render';
 import { SLUG as ID } from './names';
 
 export const BLOCK_NAMES = ['check', 'reflection', 'scenario', 'note', 'tip', 'caution', 'voice', 'video', 'audio'] as const;
@@ -306,7 +306,7 @@ export function compileBody(body: string, ctx: RenderContext, moduleKey: string,
         const src = b.args.trim();
         const url = src ? ctx.media(src) : undefined;
         if (!src) report(b.line - 1, 'mediaBlockFile', { name: b.name, ext: b.name === 'video' ? 'mp4' : 'mp3' });
-        else if (!url) report(b.line - 1, 'mediaBlockMissing', { src });
+        else if (!url) report(b.line - 1, missingMediaKey('mediaBlockMissing', ctx), { src, ...missingMediaParams(src, ctx) });
         const player = url ? `<${b.name} controls preload="none" src="${escapeHtml(url)}"></${b.name}>` : '';
         html(`<figure class="block media">${player}<figcaption><details open><summary>${escapeHtml(ctx.label('blocks.transcript'))}</summary>${renderMarkdown(inner, at(0))}</details></figcaption></figure>`);
         break;

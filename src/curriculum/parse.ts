@@ -1,157 +1,27 @@
 // Reads a curriculum folder: one folder per course with course.md and NN-slug.md modules.
-// Every problem names its file and line; a course with errors is not compiled.
+// Every problem names its file and line; a course with errors is not compiled. Each file's front
+// matter and body checks are in front-matter.ts; this puts a course's files together.
 import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
-import { LineCounter, parseDocument, isMap, isScalar } from 'yaml';
-import { z } from 'zod';
-import { AUDIENCES, REVIEW_STATUSES, type CompiledCourse, type CompiledModule, type MediaFile, type Problem } from './types';
-import { anchorFor, findRawHtml, findUnsafeLinks, renderMarkdown, RENDERER_VERSION, type RenderContext } from './render';
+import { type CompiledCourse, type CompiledModule, type MediaFile, type Problem } from './types';
+import { anchorFor, renderMarkdown, RENDERER_VERSION, type RenderContext } from './render';
 import { compileBody } from './blocks';
-import { problemAt } from './problems';
+import { NO_LINE, problemAt } from './problems';
 import { titleProblems } from './certificate-text';
 import { createI18n } from '../i18n';
 import { MEDIA_NAME, MODULE_FILE, SLUG } from './names';
-import { compileCompletion, compileGrading, completionSchema, gradingSchema, unknownReferences } from './course-rules';
+import { compileCompletion, compileGrading, unknownReferences } from './course-rules';
 import { compileSurvey, extractSurvey } from './survey';
 import { answerCues, cueWarnings } from './cues';
+import { checkBody, checkPlaceholders, courseSchema, glossarySchema, minutesDisagree, moduleSchema, splitFrontMatter, validate, type Source } from './front-matter';
 
-const text = (max: number) => z.string().trim().min(1, 'field.empty').max(max, 'field.tooLong');
-
-/** One line of a course's record of review: which part, who should review it, and whether they have. */
-const reviewSchema = z.strictObject({
-  part: text(300),
-  by: text(300),
-  status: z.enum(REVIEW_STATUSES),
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'field.date').optional(),
-  note: text(500).optional(),
-});
-
-const courseSchema = z.strictObject({
-  title: text(200),
-  summary: text(500),
-  audience: z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(z.enum(AUDIENCES)).min(1, 'field.audienceRequired')),
-  minutes: z.number().int('field.wholeMinutes').positive('field.positive'),
-  hours: z.number().positive('field.positive').max(100, 'field.tooBig').optional(),
-  language: z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'field.languageCode').default('en'),
-  objectives: z.array(text(300)).default([]),
-  version_notes: text(2000).optional(),
-  validity_months: z.number().int('field.wholeMonths').min(1, 'field.positive').max(120, 'field.tooBig').optional(),
-  refresher: z.string().regex(SLUG, 'field.courseSlug').optional(),
-  review: z.array(reviewSchema).default([]),
-  grading: gradingSchema.optional(),
-  completion: completionSchema.optional(),
-});
-
-const glossarySchema = z.strictObject({
-  terms: z.record(z.string().trim().min(1), text(1000)),
-});
-
-/** Files a course may use, by extension. SVG is refused: it can carry script. */
 export const MEDIA_TYPES: Record<string, string> = {
   '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp',
   '.mp4': 'video/mp4', '.webm': 'video/webm', '.mp3': 'audio/mpeg', '.m4a': 'audio/mp4', '.ogg': 'audio/ogg',
   '.pdf': 'application/pdf', '.vtt': 'text/vtt',
 };
 export const MAX_MEDIA_BYTES = 25 * 1024 * 1024;
-
-const moduleSchema = z.strictObject({
-  title: text(200),
-  minutes: z.number().int('field.wholeMinutes').positive('field.positive'),
-  objectives: z.array(text(300)).default([]),
-  content_warning: text(500).optional(),
-  handout: z.boolean().optional(),
-});
-
-interface Source {
-  file: string;
-  content: string | Buffer;
-}
-
-interface FrontMatter {
-  data: unknown;
-  body: string;
-  /** Line in the file where the body starts (1-based). */
-  bodyLine: number;
-  /** Line of each top-level key, for pointing at a field. */
-  keyLines: Map<string, number>;
-}
-
-function splitFrontMatter(src: Source, problems: Problem[]): FrontMatter | null {
-  const error = (line: number, key: string, params: Record<string, unknown> = {}) => problems.push(problemAt(src.file, line, key, params));
-  const lines = String(src.content).replace(/^\uFEFF/, '').split(/\r?\n/);
-  if (lines[0]?.trim() !== '---') {
-    error(1, 'frontMatterMissing');
-    return null;
-  }
-  const end = lines.findIndex((l, i) => i > 0 && l.trim() === '---');
-  if (end < 0) {
-    error(1, 'frontMatterUnclosed');
-    return null;
-  }
-  const yamlText = lines.slice(1, end).join('\n');
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  for (const e of doc.errors) {
-    const line = e.linePos?.[0]?.line ?? 1;
-    error(line + 1, 'yaml', { detail: e.message.split('\n')[0] });
-  }
-  if (doc.errors.length) return null;
-  const keyLines = new Map<string, number>();
-  if (isMap(doc.contents)) {
-    for (const item of doc.contents.items) {
-      if (isScalar(item.key) && item.key.range) keyLines.set(String(item.key.value), lineCounter.linePos(item.key.range[0]).line + 1);
-    }
-  }
-  return { data: doc.toJS() ?? {}, body: lines.slice(end + 1).join('\n'), bodyLine: end + 2, keyLines };
-}
-
-function validate<T>(schema: z.ZodType<T>, fm: FrontMatter, src: Source, problems: Problem[]): T | null {
-  const result = schema.safeParse(fm.data);
-  if (result.success) return result.data;
-  for (const issue of result.error.issues) {
-    const key = String(issue.path[0] ?? '');
-    if (issue.code === 'unrecognized_keys') {
-      // A key inside a field (grading: { colour: ... }) is named with its field, at the field's line.
-      const parent = issue.path.map(String).join('.');
-      for (const k of issue.keys) {
-        problems.push(problemAt(src.file, (parent ? fm.keyLines.get(String(issue.path[0])) : fm.keyLines.get(k)) ?? 2, 'unknownField', { field: parent ? `${parent}.${k}` : k }));
-      }
-      continue;
-    }
-    const given = fm.data && typeof fm.data === 'object' ? (fm.data as Record<string, unknown>)[key] : undefined;
-    const missing = issue.path.length === 1 && given === undefined;
-    const line = fm.keyLines.get(key) ?? 2;
-    if (missing) {
-      problems.push(problemAt(src.file, line, 'missingField', { field: key }));
-      continue;
-    }
-    // zod's own wording is for programmers; our schemas name a message for trainers.
-    const field = issue.path.join('.');
-    const detail = issue.message.startsWith('field.') ? issue.message
-      : issue.code === 'invalid_value' ? 'field.oneOf'
-        : issue.code === 'invalid_type' ? (issue.expected === 'array' ? 'field.list' : 'field.type')
-          : 'field.invalid';
-    const values = issue.code === 'invalid_value' ? issue.values.join(', ') : '';
-    const limit = issue.code === 'too_big' ? issue.maximum : issue.code === 'too_small' ? issue.minimum : '';
-    problems.push(problemAt(src.file, line, detail, { field, values, expected: issue.code === 'invalid_type' ? issue.expected : '', limit }));
-  }
-  return null;
-}
-
-function checkBody(fm: FrontMatter, src: Source, problems: Problem[]): void {
-  for (const line of findRawHtml(fm.body)) {
-    problems.push(problemAt(src.file, fm.bodyLine + line - 1, 'rawHtml'));
-  }
-  for (const { line, href } of findUnsafeLinks(fm.body)) {
-    problems.push(problemAt(src.file, fm.bodyLine + line - 1, 'unsafeLink', { href }));
-  }
-  fm.body.split(/\r?\n/).forEach((l, i) => {
-    if (/^# /.test(l)) {
-      problems.push(problemAt(src.file, fm.bodyLine + i, 'headingLevel1', {}, 'warning'));
-    }
-  });
-}
 
 export function hashSources(root: string, sources: Source[]): string {
   const h = crypto.createHash('sha256').update(`renderer:${RENDERER_VERSION}\n`);
@@ -173,7 +43,16 @@ export interface ParsedCourse {
    * What did compile, even when the course has errors elsewhere: the authoring preview shows a
    * module as soon as that module compiles. Never published.
    */
-  partial?: { overviewHtml: string; modules: CompiledModule[]; glossary: CompiledCourse['glossary'] };
+  partial?: {
+    overviewHtml: string; modules: CompiledModule[]; glossary: CompiledCourse['glossary'];
+    /** course.md's details when they are valid, so one broken module does not hide the course's title. */
+    details: Pick<CompiledCourse, 'title' | 'summary' | 'audience' | 'minutes' | 'language' | 'objectives'> | null;
+  };
+}
+
+export interface ParseOptions {
+  /** Where the course's media come from, for the fix of a missing file (a folder's media/ by default). */
+  mediaHome?: 'folder' | 'browser';
 }
 
 /** A course's files by relative POSIX path ("course.md", "01-x.md", "media/form.png"). */
@@ -191,10 +70,10 @@ export function readCourseFolder(dir: string): { files: CourseFiles; problems: P
       for (const m of fs.readdirSync(full, { withFileTypes: true })) {
         if (m.name.startsWith('.')) continue;
         if (m.isFile()) files.set(`media/${m.name}`, fs.readFileSync(path.join(full, m.name)));
-        else problems.push(problemAt(path.join(full, m.name), 1, 'mediaFolder'));
+        else problems.push(problemAt(path.join(full, m.name), NO_LINE, 'mediaFolder'));
       }
     } else if (entry.isDirectory()) {
-      problems.push(problemAt(full, 1, 'otherFolder', {}, 'warning'));
+      problems.push(problemAt(full, NO_LINE, 'otherFolder', {}, 'warning'));
     }
   }
   return { files, problems };
@@ -208,16 +87,16 @@ function readMedia(root: string, files: CourseFiles, problems: Problem[], source
     const file = path.join(root, rel);
     const type = MEDIA_TYPES[path.extname(name).toLowerCase()];
     if (!MEDIA_NAME.test(name)) {
-      problems.push(problemAt(file, 1, 'mediaName'));
+      problems.push(problemAt(file, NO_LINE, 'mediaName'));
       continue;
     }
     if (!type) {
-      problems.push(problemAt(file, 1, 'mediaType', { types: Object.keys(MEDIA_TYPES).join(' ') }));
+      problems.push(problemAt(file, NO_LINE, 'mediaType', { types: Object.keys(MEDIA_TYPES).join(' ') }));
       continue;
     }
     const bytes = files.get(rel)!;
     if (bytes.length > MAX_MEDIA_BYTES) {
-      problems.push(problemAt(file, 1, 'mediaTooLarge', { size: (bytes.length / 1048576).toFixed(1), limit: MAX_MEDIA_BYTES / 1048576 }));
+      problems.push(problemAt(file, NO_LINE, 'mediaTooLarge', { size: (bytes.length / 1048576).toFixed(1), limit: MAX_MEDIA_BYTES / 1048576 }));
       continue;
     }
     const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
@@ -237,6 +116,7 @@ function readGlossary(root: string, files: CourseFiles, problems: Problem[], sou
   sources.push(src);
   const fm = splitFrontMatter(src, problems);
   const data = fm ? validate(glossarySchema, fm, src, problems) : null;
+  checkPlaceholders(src, problems);
   for (const [term, definition] of Object.entries(data?.terms ?? {})) {
     if (terms.has(term.toLowerCase())) {
       problems.push(problemAt(file, fm?.keyLines.get('terms') ?? 2, 'termTwice', { term }));
@@ -268,7 +148,7 @@ export function parseCourseDir(dir: string): ParsedCourse {
  * Parses a course from its files, wherever they came from (a folder, a draft, an upload).
  * Problems name files as `root/relative-path`.
  */
-export function parseCourseFiles(slug: string, files: CourseFiles, root: string): ParsedCourse {
+export function parseCourseFiles(slug: string, files: CourseFiles, root: string, options: ParseOptions = {}): ParsedCourse {
   const dir = root;
   const problems: Problem[] = [];
   const none = { slug, course: null, problems, mediaContent: new Map<string, Buffer>() };
@@ -290,7 +170,7 @@ export function parseCourseFiles(slug: string, files: CourseFiles, root: string)
 
   const moduleFiles = [...files.keys()].filter((n) => !n.includes('/') && n.endsWith('.md') && !['course.md', 'README.md', 'glossary.md'].includes(n)).sort();
   for (const n of [...files.keys()].filter((n) => !n.includes('/') && !n.endsWith('.md'))) {
-    problems.push(problemAt(path.join(dir, n), 1, 'strayFile', {}, 'warning'));
+    problems.push(problemAt(path.join(dir, n), NO_LINE, 'strayFile', {}, 'warning'));
   }
   const moduleUrls = new Map<string, string>();
   for (const name of moduleFiles) {
@@ -310,6 +190,7 @@ export function parseCourseFiles(slug: string, files: CourseFiles, root: string)
       return mediaUrls.get(p);
     },
     modules: moduleUrls,
+    mediaHome: options.mediaHome ?? 'folder',
     label: labelsFor(meta?.language ?? 'en'),
     problem: (line, key, params = {}, severity = 'error') => problems.push(problemAt(file, line + offset, key, params, severity)),
   });
@@ -354,6 +235,12 @@ export function parseCourseFiles(slug: string, files: CourseFiles, root: string)
     }
   }
   if (moduleFiles.length === 0) error(courseFile, 1, 'noModules');
+  if (meta && modules.length && modules.length === moduleFiles.length) {
+    const sum = modules.reduce((total, m) => total + m.minutes, 0);
+    if (minutesDisagree(meta.minutes, sum)) {
+      problems.push(problemAt(courseFile, courseFm?.keyLines.get('minutes') ?? 2, 'minutesMismatch', { minutes: meta.minutes, sum }, 'warning'));
+    }
+  }
   const grading = compileGrading(meta?.grading);
   const completion = compileCompletion(meta?.completion);
   for (const p of unknownReferences(grading, completion, modules, Boolean(survey))) {
@@ -361,12 +248,17 @@ export function parseCourseFiles(slug: string, files: CourseFiles, root: string)
   }
   for (const w of cueWarnings(answerCues(modules))) problems.push(problemAt(courseFile, 1, w.key, w.params, 'warning'));
   for (const f of media.files) {
-    if (!usedMedia.has(f.path)) problems.push(problemAt(path.join(dir, f.path), 1, 'mediaUnused', {}, 'warning'));
+    if (!usedMedia.has(f.path)) problems.push(problemAt(path.join(dir, f.path), NO_LINE, 'mediaUnused', {}, 'warning'));
   }
 
   const glossaryList = () => [...glossary.values()].sort((a, b) => a.term.localeCompare(b.term))
     .map((g) => ({ term: g.term, anchor: g.anchor, definitionHtml: renderMarkdown(g.definition) }));
-  if (problems.some((p) => p.severity === 'error') || !meta || !courseFm) return { ...none, problems, partial: { overviewHtml, modules, glossary: glossaryList() } };
+  if (problems.some((p) => p.severity === 'error') || !meta || !courseFm) return {
+    ...none, problems, partial: {
+      overviewHtml, modules, glossary: glossaryList(),
+      details: meta ? { title: meta.title, summary: meta.summary, audience: meta.audience, minutes: meta.minutes, language: meta.language ?? 'en', objectives: meta.objectives ?? [] } : null,
+    },
+  };
   return {
     slug,
     problems,
@@ -431,5 +323,6 @@ export function relativeProblem(p: Problem, root: string): Problem {
 
 export function formatProblem(p: Problem, cwd = process.cwd()): string {
   const { file } = relativeProblem(p, cwd);
-  return `${file}:${p.line}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
+  const where = p.line === NO_LINE ? file : `${file}:${p.line}`;
+  return `${where}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`;
 }

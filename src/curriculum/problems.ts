@@ -6,6 +6,9 @@ import type { Problem } from './types';
 
 const english = createI18n().getFixedT('en');
 
+/** The line of a problem about a whole file (a media file, a stray file, a folder): none is shown. */
+export const NO_LINE = 0;
+
 export function problemAt(
   file: string,
   line: number,

@@ -2,6 +2,7 @@
 // Rendering is a parse, a walk over the tokens that checks and rewrites links, images and
 // glossary terms (reporting problems by line), then a render.
 import MarkdownIt from 'markdown-it';
+import { altSaysNothing } from './alt-text';
 
 /** Bump when rendering output changes, so every course is republished with the new HTML. */
 export const RENDERER_VERSION = '4';
@@ -19,6 +20,11 @@ export interface RenderContext {
   modules: Map<string, string>;
   /** Words the renderer itself adds ("Note", "Transcript"), in the course's language. */
   label(key: string): string;
+  /**
+   * Where this course's media files come from, for the fix a missing file's problem gives: the
+   * course folder's media/ (the default), or the media upload of the course's page in the browser.
+   */
+  mediaHome?: 'folder' | 'browser';
   /** Called with a line relative to the rendered source (1-based). */
   problem(line: number, key: string, params?: Record<string, unknown>, severity?: 'error' | 'warning'): void;
 }
@@ -102,6 +108,16 @@ export function anchorFor(term: string): string {
   return 'term-' + term.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }
 
+/** The problem key for a missing media file: the fix differs for a folder course and a browser course. */
+export function missingMediaKey(key: string, ctx: Pick<RenderContext, 'mediaHome'>): string {
+  return ctx.mediaHome === 'browser' ? `${key}Upload` : key;
+}
+
+/** What the fix names: the file to add, and where (the course's media/ folder). */
+export function missingMediaParams(src: string, ctx: Pick<RenderContext, 'slug'>): { name: string; folder: string } {
+  return { name: src.split('/').pop() ?? src, folder: `${ctx.slug}/media/` };
+}
+
 // tel: lets a reader on a phone call a support line with one tap.
 const EXTERNAL = /^(https?:|mailto:|tel:\+?[0-9]+$)/i;
 
@@ -118,6 +134,8 @@ function checkTokens(tokens: Token[], ctx: RenderContext, line: number): void {
         token.attrSet('href', ctx.modules.get(href)!);
       } else if (ctx.media(href)) {
         token.attrSet('href', ctx.media(href)!);
+      } else if (href.startsWith('media/')) {
+        ctx.problem(here, missingMediaKey('mediaLinkMissing', ctx), { href, ...missingMediaParams(href, ctx) });
       } else {
         ctx.problem(here, 'linkNowhere', { href });
       }
@@ -125,9 +143,10 @@ function checkTokens(tokens: Token[], ctx: RenderContext, line: number): void {
       const src = String(token.attrGet('src') ?? '');
       const alt = token.children?.map((c: Token) => c.content).join('').trim() ?? '';
       if (!alt) ctx.problem(here, 'imageAlt', { src, example: src || 'media/form.png' });
+      else if (altSaysNothing(alt, src)) ctx.problem(here, 'imageAltUseless', { alt, src }, 'warning');
       const url = ctx.media(src);
       if (url) token.attrSet('src', url);
-      else ctx.problem(here, 'imageMissing', { src, name: src.split('/').pop() });
+      else ctx.problem(here, missingMediaKey('imageMissing', ctx), { src, ...missingMediaParams(src, ctx) });
     } else if (token.type === 'glossary_ref') {
       const meta = token.meta as { term: string; href?: string };
       const anchor = ctx.glossary.get(meta.term.toLowerCase());
@@ -151,6 +170,39 @@ export function renderInline(source: string, ctx?: RenderContext): string {
   const tokens = md.parseInline(source, {});
   if (ctx) checkTokens(tokens, ctx, 1);
   return md.renderer.render(tokens, md.options, {});
+}
+
+/**
+ * Renders a page of documentation (the course-writing guide, curriculum/README.md) with the course
+ * renderer, so the guide shows Markdown exactly as a course would. Its level-2 and level-3
+ * headings get ids (for the contents and for links from the editor) and the level-1 heading is
+ * left out (the page has its own). Course output is untouched.
+ */
+export function renderGuide(source: string): { html: string; contents: { level: 2 | 3; id: string; text: string }[] } {
+  const tokens = md.parse(source, {});
+  const contents: { level: 2 | 3; id: string; text: string }[] = [];
+  const used = new Set<string>();
+  let skip = false;
+  const kept = tokens.filter((token, i) => {
+    if (token.type === 'heading_open' && token.tag === 'h1') skip = true;
+    if (skip) {
+      if (token.type === 'heading_close' && token.tag === 'h1') skip = false;
+      return false;
+    }
+    if (token.type === 'heading_open' && (token.tag === 'h2' || token.tag === 'h3')) {
+      const text = plainText(tokens[i + 1]);
+      let id = anchorFor(text).replace(/^term-/, '') || 'section';
+      for (let n = 2; used.has(id); n++) id = `${anchorFor(text).replace(/^term-/, '')}-${n}`;
+      used.add(id);
+      token.attrSet('id', id);
+      contents.push({ level: token.tag === 'h2' ? 2 : 3, id, text });
+    }
+    return true;
+  });
+  labelTables(kept);
+  // A wide example scrolls sideways inside its box: focusable, so a keyboard can scroll it too.
+  const html = md.renderer.render(kept, md.options, {}).replace(/<pre>/g, '<pre tabindex="0">');
+  return { html, contents };
 }
 
 export function escapeHtml(s: string): string {

@@ -11,8 +11,22 @@ import * as store from './store';
 import type { CourseSource } from './store';
 import { problemAt } from './problems';
 import { conflict } from '../http/errors';
+import { diffCourses } from './diff';
 
 export type { CourseRow, CourseSource, FileRow, VersionRow } from './store';
+
+/** What a learner who finished an earlier version is told about the current one. */
+export interface VersionChanges {
+  title: string;
+  /** The notes of each version published since theirs, oldest first. */
+  notes: { text: string; publishedAt: Date }[];
+  added: { key: string; title: string }[];
+  removed: { key: string; title: string }[];
+  edited: { key: string; title: string }[];
+  reordered: boolean;
+  detailsChanged: boolean;
+  publishedAt: Date | null;
+}
 
 /** How a course is published: by whom, from where, with which files (see src/authoring/). */
 export interface PublishOptions {
@@ -134,6 +148,29 @@ export function createCurriculumService({ db, clock, logger }: { db: Db; clock: 
       const course = JSON.parse(json) as CompiledCourse;
       versions.set(versionId, course);
       return course;
+    },
+
+    /**
+     * What changed between a version a learner finished and a later one (the course's current):
+     * the notes of every version published after theirs, and the modules added, removed and
+     * edited between the two. Null when the versions are the same or either is gone.
+     */
+    async changesSince(courseId: number, fromVersionId: number, toVersionId: number): Promise<VersionChanges | null> {
+      if (fromVersionId === toVersionId) return null;
+      const [before, after] = [await this.version(fromVersionId), await this.version(toVersionId)];
+      if (!before || !after) return null;
+      const rows = await store.listVersions(db, courseId);
+      const notes: VersionChanges['notes'] = [];
+      for (const r of rows.filter((v) => v.id > fromVersionId && v.id <= toVersionId)) {
+        const text = r.notes ?? (await this.version(r.id))?.versionNotes ?? null;
+        if (text) notes.push({ text, publishedAt: r.publishedAt });
+      }
+      const changes = diffCourses(before, after);
+      return {
+        title: after.title, notes, added: changes.added, removed: changes.removed, edited: changes.edited,
+        reordered: changes.reordered, detailsChanged: changes.detailsChanged,
+        publishedAt: rows.find((v) => v.id === toVersionId)?.publishedAt ?? null,
+      };
     },
 
     /** Every course with a published version, current version first-class. */

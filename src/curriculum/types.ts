@@ -163,6 +163,7 @@ export interface CompiledCourse {
 export interface Problem {
   /** Path of the file the problem is in, as given to the checker. */
   file: string;
+  /** 1-based; 0 (NO_LINE) for a problem about a whole file, such as a media file. */
   line: number;
   /** Translation key under `problems.`, and the values to put in it. */
   key: string;

@@ -12,7 +12,7 @@ export const ERROR_IDS = [
   'invalid_token', 'invalid_parameter',
   'answer_empty', 'answer_unknown_option', 'form_tampered', 'attempts_used_up', 'attempt_too_soon', 'module_too_soon',
   'survey_not_open', 'evaluation_not_open',
-  'last_admin',
+  'last_admin', 'second_factor_required', 'account_erased',
 ] as const;
 export type ErrorId = (typeof ERROR_IDS)[number];
 

@@ -47,9 +47,10 @@ export function needsRenewal(certificate: CertificateFacts | null): boolean {
 }
 
 /**
- * Whether a finished course may be started again. Refused only while its certificate is valid and
- * not yet expiring (or when there is none). Unlike needsRenewal, a revoked certificate allows it:
- * the course page offers no button then, but the rule as found lets a retake through.
+ * Whether a finished course may be started again (the course page offers it then). Refused only
+ * while its certificate is valid and not yet expiring (or when there is none). A revoked
+ * certificate counts for nothing (reports show the course as not done), so the learner may earn a
+ * new one by taking the course again.
  */
 export function mayRetake(certificate: CertificateFacts | null): boolean {
   if (!certificate) return false;

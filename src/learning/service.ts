@@ -8,7 +8,7 @@ import type { CurriculumService } from '../curriculum/service';
 import type { CertificateService, CertificateView } from '../certificates/service';
 import type { CompiledCourse, CompiledModule } from '../curriculum/types';
 import { conflict, notFound } from '../http/errors';
-import { currentCertificate, isDueForRenewal, mayRetake, needsRenewal, progressOf, type Progress } from './rules';
+import { currentCertificate, isDueForRenewal, mayRetake, progressOf, type Progress } from './rules';
 import * as store from './store';
 import * as assessmentStore from './assessment-store';
 import { createAssessment, type Place } from './assessment';
@@ -90,14 +90,19 @@ export function createLearningService(deps: { db: Db; clock: Clock; curriculum: 
       const missing = asks && place ? await missingOf(place, state.completedKeys) : [];
       // Whether the survey and the evaluation were answered: asked where the course has a survey or is finished.
       const answered = place && (asks || place.enrolment.completedAt) ? await surveys.status(db, place) : null;
+      // A learner who finished an earlier version hears of the current one: its notes and changes.
+      const newVersion = state.enrolment?.completedAt && state.currentVersionId !== null
+        ? await curriculum.changesSince(state.courseId, state.enrolment.versionId, state.currentVersionId)
+        : null;
       return {
+        newVersion,
         course,
         enrolled: Boolean(state.enrolment),
         completedAt: state.enrolment?.completedAt ?? null,
         completedKeys: state.completedKeys,
         progress: progressOf(course, state.completedKeys),
         certificate,
-        canRetake: needsRenewal(certificate),
+        canRetake: mayRetake(certificate),
         missing,
         /** The survey and evaluation, where the course has them: whether each is answered and open. */
         survey: course.survey && answered ? {
@@ -259,16 +264,21 @@ export function createLearningService(deps: { db: Db; clock: Clock; curriculum: 
     },
 
     /**
-     * Starts a course again to recertify: allowed once its certificate has expired or is about to.
-     * The completion and certificates already earned stay as they are; only the module ticks of
-     * the finished round are cleared.
+     * Starts a course again: to recertify, once its certificate has expired or is about to; or to
+     * take a newer version than the one finished. Either way the new round is on the current
+     * version. The completion and certificates already earned stay as they are (they still
+     * verify); only the module ticks of the finished round are cleared.
      */
     async retake(slug: string, user: SessionUser): Promise<string> {
-      const { state, course, versionId } = await load(slug, user);
+      const { state, versionId } = await load(slug, user);
       if (!state.enrolment?.completedAt) throw notFound();
+      const current = state.currentVersionId ?? versionId;
+      const newer = current !== state.enrolment.versionId;
       const latest = currentCertificate(await certificates.listForUser(user.id), state.courseId);
-      if (!mayRetake(latest)) throw conflict('not_due');
-      await store.restartEnrolment(db, state.enrolment.id, versionId, clock.now());
+      if (!newer && !mayRetake(latest)) throw conflict('not_due');
+      await store.restartEnrolment(db, state.enrolment.id, current, clock.now());
+      const course = await curriculum.version(current);
+      if (!course) throw notFound();
       return course.modules[0].key;
     },
 

@@ -57,4 +57,5 @@ test('course details (title, validity, overview) changed are reported apart from
   expect(diffCourses(version(base), version({ ...base, title: 'Renamed course' }))).toEqual({ ...NOTHING, detailsChanged: true });
   expect(diffCourses(version(base), version({ ...base, validityMonths: 12 }))).toEqual({ ...NOTHING, detailsChanged: true });
   expect(diffCourses(version(base), version({ ...base, overview: 'A new overview.' }))).toEqual({ ...NOTHING, detailsChanged: true });
+  expect(diffCourses(version(base), version({ ...base, refresher: 'a-refresher' }))).toEqual({ ...NOTHING, detailsChanged: true });
 });

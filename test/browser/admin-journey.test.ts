@@ -1,14 +1,17 @@
 // An administrator's pages in Chromium, each checked with axe: the overview, certificate search,
 // a revocation with a missing reason, then a real one, and the public page that shows it.
 import { BrowserHarness } from './support';
+import { enrolSecondFactor, enterSecondFactorCode } from './second-factor-support';
 
 const EMAIL = 'ada.admin@example.org';
 const PASSWORD = 'a long admin password';
 
 const h = new BrowserHarness();
+let secret = '';
 beforeAll(async () => {
   await h.start();
-  await h.t.services.accounts.createUser({ email: EMAIL, displayName: 'Ada Admin', password: PASSWORD, role: 'admin' });
+  const admin = await h.t.services.accounts.createUser({ email: EMAIL, displayName: 'Ada Admin', password: PASSWORD, role: 'admin' });
+  ({ secret } = await enrolSecondFactor(h.t, admin));
 }, 60_000);
 afterAll(() => h.close(), 30_000);
 
@@ -24,6 +27,7 @@ test('an administrator finds and revokes a certificate; every page passes axe', 
   await page.getByLabel('Email address').fill(EMAIL);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByLabel('Password', { exact: true }).press('Enter');
+  await enterSecondFactorCode(page, h.t, secret);
   await page.waitForURL((url) => url.pathname === '/dashboard');
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();

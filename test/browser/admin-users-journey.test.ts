@@ -1,14 +1,17 @@
 // An administrator, on a phone, finds a user, deactivates the account (confirming first), and sees
 // it in the audit log; every page passes axe and nothing scrolls sideways.
 import { BrowserHarness, horizontalOverflow } from './support';
+import { enrolSecondFactor, enterSecondFactorCode } from './second-factor-support';
 
 const EMAIL = 'ada.admin@example.org';
 const PASSWORD = 'a long admin password';
 
 const h = new BrowserHarness();
+let secret = '';
 beforeAll(async () => {
   await h.start();
-  await h.t.services.accounts.createUser({ email: EMAIL, displayName: 'Ada Admin', password: PASSWORD, role: 'admin' });
+  const admin = await h.t.services.accounts.createUser({ email: EMAIL, displayName: 'Ada Admin', password: PASSWORD, role: 'admin' });
+  ({ secret } = await enrolSecondFactor(h.t, admin));
   await h.t.services.accounts.createUser({ email: 'lee@example.org', displayName: 'Lee Learner', password: 'a long learner password', role: 'learner' });
 }, 60_000);
 afterAll(() => h.close(), 30_000);
@@ -24,6 +27,7 @@ test('an administrator deactivates an account and sees it in the audit log, on a
   await page.getByLabel('Email address').fill(EMAIL);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByLabel('Password', { exact: true }).press('Enter');
+  await enterSecondFactorCode(page, h.t, secret);
   await page.waitForURL((url) => url.pathname === '/dashboard');
 
   await page.goto('/admin');

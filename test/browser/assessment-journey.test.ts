@@ -161,4 +161,4 @@ test('a learner fails, waits, passes and completes at the post-course survey; a 
   expect(managerText).not.toContain('Dogwood');
   expect(await manager.page.getByRole('table', { name: 'By unit' }).getByRole('row', { name: /North/ }).innerText()).toMatch(/^North\s+25/);
   await Promise.all([context.close(), trainer.context.close(), manager.context.close()]);
-});
+}, 120_000);

@@ -136,7 +136,7 @@ test('a trainer writes, previews and publishes a course in the browser; every pa
     await fitsWidth(page);
   }
   await context.close();
-});
+}, 90_000);
 
 test('without JavaScript, the Preview button shows the preview below the kept text', async () => {
   const { context, page } = await h.newPage({ javaScriptEnabled: false });

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { BrowserHarness, horizontalOverflow } from './support';
+import { enrolSecondFactor, enterSecondFactorCode } from './second-factor-support';
 import { publishCourse } from '../support/factories';
 import { readCourseFolder } from '../../src/curriculum/parse';
 import { ROOT_DIR } from '../../src/paths';
@@ -17,9 +18,11 @@ const DAY = 24 * 60 * 60 * 1000;
 
 const h = new BrowserHarness();
 let foundationsTitle = '';
+let adminSecret = '';
 beforeAll(async () => {
   await h.start();
-  await h.t.services.accounts.createUser({ email: ADMIN_EMAIL, displayName: 'Ada Admin', password: ADMIN_PASSWORD, role: 'admin' });
+  const madeAdmin = await h.t.services.accounts.createUser({ email: ADMIN_EMAIL, displayName: 'Ada Admin', password: ADMIN_PASSWORD, role: 'admin' });
+  ({ secret: adminSecret } = await enrolSecondFactor(h.t, madeAdmin));
   // The real foundations course of the starter curriculum, published as the folder sync does.
   const { files, problems } = readCourseFolder(path.join(ROOT_DIR, 'curriculum', FOUNDATIONS));
   if (problems.some((p) => p.severity === 'error')) throw new Error(problems.map((p) => p.message).join('; '));
@@ -44,6 +47,7 @@ test('an administrator, a coordinator and a learner set up an organization; ever
   await page.getByLabel('Email address').fill(ADMIN_EMAIL);
   await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
   await page.getByLabel('Password', { exact: true }).press('Enter');
+  await enterSecondFactorCode(page, h.t, adminSecret);
   await arrivedAt(page, '/dashboard');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Administration' }).click();
   await arrivedAt(page, '/admin');

@@ -3,17 +3,20 @@
 // and a CSV download; and an administrator choosing the organization.
 import fs from 'node:fs';
 import { BrowserHarness } from './support';
+import { enrolSecondFactor, enterSecondFactorCode } from './second-factor-support';
 
 const PASSWORD = 'a long coordinator password';
 const DAY = 24 * 60 * 60 * 1000;
 
 const h = new BrowserHarness();
 let orgId: number;
+let adminSecret = '';
 beforeAll(async () => {
   await h.start();
   const t = h.t;
   const s = t.services.organizations;
   const admin = await t.services.accounts.createUser({ email: 'ada.admin@example.org', displayName: 'Ada Admin', password: PASSWORD, role: 'admin' });
+  ({ secret: adminSecret } = await enrolSecondFactor(t, admin));
   orgId = await s.create(admin, { name: 'Coast Police Department', type: 'police' });
   await t.services.accounts.createUser({ email: 'cora@example.org', displayName: 'Cora Coordinator', password: PASSWORD, role: 'learner' });
   await s.nameManager(admin, orgId, { email: 'cora@example.org', displayName: '' });
@@ -53,6 +56,8 @@ async function signIn(page: import('playwright-core').Page, email: string): Prom
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByLabel('Password', { exact: true }).press('Enter');
+  // Administrators must have a second factor (made in beforeAll).
+  if (email === 'ada.admin@example.org') await enterSecondFactorCode(page, h.t, adminSecret);
   await page.waitForURL((url) => url.pathname === '/dashboard');
 }
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../support/app';
+import type { Config } from '../../src/config';
 
 // Functions given to page.evaluate() run in Chromium, not in Node. The project's tsconfig has no
 // DOM lib (the app is server code), so this module declares the little of the DOM they touch.
@@ -122,13 +123,22 @@ export class BrowserHarness {
   browser!: Browser;
   /** Problems seen by any page since the last audit: script errors, CSP violations, failed subresources. */
   private problems: string[] = [];
+  /**
+   * Requests any page made to a host other than the test server (refused, never sent): a page
+   * must tell no third party that it was visited (docs/privacy.md). Failed on at the next audit,
+   * and at close() for a request made after the last one.
+   */
+  private foreignRequests: string[] = [];
   private closers: Array<{ what: string; close: () => Promise<void> }> = [];
   private shots = 0;
   private readonly screenshotDir = process.env.BROWSER_SCREENSHOTS || null;
 
-  /** Starts app, server and browser. What started before a failure is still closed by close(). */
-  async start(): Promise<void> {
-    this.t = await createTestApp();
+  /**
+   * Starts app, server and browser (the app with `config` over the test defaults). What started
+   * before a failure is still closed by close().
+   */
+  async start(config: Partial<Config> = {}): Promise<void> {
+    this.t = await createTestApp({ config });
     this.closers.push({ what: 'database', close: () => this.t.close() });
 
     const server = http.createServer(this.t.app);
@@ -153,6 +163,12 @@ export class BrowserHarness {
   /** A fresh browser context (cookies of its own) whose pages report their problems to the harness. */
   async newPage(options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
     const context = await this.browser.newContext({ baseURL: this.baseUrl, locale: 'en-CA', ...options });
+    // Every request to another origin is refused and remembered (data: and blob: URLs are not requests).
+    const ownOrigin = new URL(this.baseUrl).origin;
+    await context.route((url) => /^(https?|wss?|ftp):$/.test(url.protocol) && url.origin !== ownOrigin, (route) => {
+      this.foreignRequests.push(route.request().url());
+      return route.abort('blockedbyclient');
+    });
     // Fail within the jest timeout, with Playwright's message naming what it waited for.
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
@@ -178,7 +194,7 @@ export class BrowserHarness {
   async audit(page: Page, label: string): Promise<void> {
     await page.waitForLoadState('load');
     await page.evaluate(() => document.fonts.ready.then(() => undefined));
-    const problems = this.problems.splice(0);
+    const problems = [...this.foreignRequests.splice(0).map((url) => `request to another host: ${url}`), ...this.problems.splice(0)];
     if (problems.length) throw new Error(`problems while loading "${label}" (${page.url()}):\n  ${problems.join('\n  ')}`);
     if (this.screenshotDir) {
       const file = path.join(this.screenshotDir, `${String(++this.shots).padStart(2, '0')}-${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
@@ -193,6 +209,8 @@ export class BrowserHarness {
   /** Closes browser, server and database (in that order), each even if another fails. */
   async close(): Promise<void> {
     const errors: unknown[] = [];
+    const foreign = this.foreignRequests.splice(0);
+    if (foreign.length) errors.push(new Error(`pages requested other hosts: ${foreign.join(', ')}`));
     for (const { what, close } of this.closers.splice(0).reverse()) {
       try {
         await close();

@@ -74,6 +74,7 @@ export function sampleCertificateView(overrides: Partial<CertificateView> = {}):
     revokedAt: null,
     revokedReason: null,
     supersededAt: null,
+    withdrawnAt: null,
     status: 'valid',
     expiringSoon: false,
     ...overrides,

@@ -15,7 +15,7 @@ function courseDir(files: Record<string, string>): string {
   return dir;
 }
 
-const COURSE = (front = '', body = 'Overview.\n') => `---\ntitle: A course\nsummary: Short.\naudience: [police]\nminutes: 10\n${front}---\n${body}`;
+const COURSE = (front = '', body = 'Overview.\n') => `---\ntitle: A course\nsummary: Short.\naudience: [police]\nminutes: 5\n${front}---\n${body}`;
 const MODULE = (body: string) => `---\ntitle: One\nminutes: 5\n---\n${body}`;
 const CHECK = (name: string, options: [string, boolean, string?][], flags = '') =>
   `::: check ${name}${flags ? ` ${flags}` : ''}\nQuestion ${name}?\n\n${options.map(([text, right, fb]) => `- [${right ? 'x' : ' '}] ${text}\n  > ${fb ?? `About ${text}.`}`).join('\n')}\n:::\n\n`;

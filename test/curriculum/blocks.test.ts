@@ -72,7 +72,7 @@ test('callouts, voices, reflections and media render with their labels', () => {
   expect(out.reflections).toEqual([{ id: 'mod--reflection-1', promptHtml: '<p>Think.</p>\n' }]);
   expect(html).toContain('<video controls preload="none" src="/courses/c/media/abc/clip.mp4"></video>');
   expect(html).toContain('<summary>[blocks.transcript]</summary><p>Transcript here.</p>');
-  expect(problems).toEqual(['17: "media/missing.mp3" is not in this course\'s media/ folder']);
+  expect(problems).toEqual(['17: "media/missing.mp3" is not in this course\'s media/ folder: put missing.mp3 in the course folder\'s media/ (c/media/)']);
 });
 
 test('links, images and glossary terms are checked', () => {
@@ -84,6 +84,6 @@ test('links, images and glossary terms are checked', () => {
     '1: "unknown thing" is not defined in glossary.md: add it there, or remove the [[ ]]',
     '3: link to "03-gone.md" leads nowhere: link another module by its file name (e.g. 02-next-topic.md), a file in media/, a full https:// address, or a phone number written tel:+18005630808',
     '5: image "media/none.png" has no alt text: describe what it shows, e.g. ![A bad-date report form](media/none.png)',
-    '5: image "media/none.png" is not in this course\'s media/ folder: put the file there and write media/none.png',
+    '5: image "media/none.png" is not in this course\'s media/ folder: put none.png in the course folder\'s media/ (c/media/) and write media/none.png',
   ]);
 });

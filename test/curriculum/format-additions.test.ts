@@ -13,7 +13,7 @@ function courseDir(files: Record<string, string>): string {
   return dir;
 }
 
-const COURSE = (extra = '') => `---\ntitle: A course\nsummary: Short.\naudience: [police]\nminutes: 10\n${extra}---\nOverview.\n`;
+const COURSE = (extra = '', minutes = 5) => `---\ntitle: A course\nsummary: Short.\naudience: [police]\nminutes: ${minutes}\n${extra}---\nOverview.\n`;
 const MODULE = (extra = '', body = '## Hello\n\nBody text.\n') => `---\ntitle: One\nminutes: 5\n${extra}---\n${body}`;
 
 function messages(dir: string) {
@@ -56,7 +56,7 @@ describe('tables', () => {
 
 describe('handouts', () => {
   test('a module marked handout: true compiles as a handout; others do not', () => {
-    const dir = courseDir({ 'course.md': COURSE(), '01-read.md': MODULE(), '02-sheet.md': MODULE('handout: true\n') });
+    const dir = courseDir({ 'course.md': COURSE('', 10), '01-read.md': MODULE(), '02-sheet.md': MODULE('handout: true\n') });
     const { course, problems } = parseCourseDir(dir);
     expect(problems).toEqual([]);
     expect(course!.modules.map((m) => [m.key, m.handout])).toEqual([['read', false], ['sheet', true]]);
@@ -65,7 +65,7 @@ describe('handouts', () => {
   test('a handout with a check or a reflection is warned about at its handout line', () => {
     const check = '::: check\nQ?\n\n- [x] A\n  > a\n- [ ] B\n  > b\n:::\n';
     const dir = courseDir({
-      'course.md': COURSE(),
+      'course.md': COURSE('', 15),
       '01-sheet.md': MODULE('handout: true\n', check),
       '02-other.md': MODULE('content_warning: x\nhandout: true\n', '::: reflection\nWhy?\n:::\n'),
       '03-fine.md': MODULE('handout: false\n', check),

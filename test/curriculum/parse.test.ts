@@ -14,7 +14,7 @@ function courseDir(files: Record<string, string>, slug = 'a-course'): string {
   return dir;
 }
 
-const COURSE = '---\ntitle: A course\nsummary: Short.\naudience: [police, health]\nminutes: 10\n---\nOverview.\n';
+const COURSE = '---\ntitle: A course\nsummary: Short.\naudience: [police, health]\nminutes: 5\n---\nOverview.\n';
 const MODULE = (title = 'One') => `---\ntitle: ${title}\nminutes: 5\n---\n## Hello\n\nBody text.\n`;
 
 const htmlOf = (m: CompiledModule) => m.segments.map((s) => (s.kind === 'html' ? s.html : '')).join('');
@@ -24,7 +24,7 @@ function messages(dir: string) {
 }
 
 test('a valid course compiles, with modules in order and keys from file names', () => {
-  const dir = courseDir({ 'course.md': COURSE, '02-second.md': MODULE('Two'), '01-first.md': MODULE('One') });
+  const dir = courseDir({ 'course.md': COURSE.replace('minutes: 5', 'minutes: 10'), '02-second.md': MODULE('Two'), '01-first.md': MODULE('One') });
   const { course, problems } = parseCourseDir(dir);
   expect(problems).toEqual([]);
   expect(course!.modules.map((m) => [m.key, m.title])).toEqual([['first', 'One'], ['second', 'Two']]);

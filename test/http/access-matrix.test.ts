@@ -41,7 +41,7 @@ const ORGANIZATION_RECORDS = new Set(['orgId', 'unitId', 'userId', 'invitationId
  * holder is answered 404 there, as anyone would be. A refusal still must be a refusal.
  */
 const NO_SUCH_RECORD = new Set([
-  'GET /courses/:slug/survey/:phase', 'GET /courses/:slug/evaluation', 'GET /courses/:slug/glossary', 'GET /courses/:slug/media/:sha/:name', 'GET /setup/:token',
+  'GET /courses/:slug/survey/:phase', 'GET /courses/:slug/evaluation', 'GET /courses/:slug/glossary', 'GET /author/courses/:slug/preview-glossary', 'GET /courses/:slug/media/:sha/:name', 'GET /setup/:token',
 ]);
 
 beforeAll(async () => {

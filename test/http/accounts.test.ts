@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app';
 import pino from 'pino';
 import { createTestApp, csrfFrom, registerLearner, type TestApp } from '../support/app';
+import { codeAt } from '../../src/accounts/totp';
 
 let t: TestApp;
 beforeAll(async () => { t = await createTestApp(); });
@@ -193,6 +194,11 @@ describe('first administrator', () => {
     const res = await agent.post(`/setup/${token}`).type('form')
       .send({ _csrf: tokenIn(page.text), displayName: 'Admin Person', email: 'admin@example.org', password: 'a long admin password' }).expect(303);
     expect(res.headers.location).toBe('/admin');
+    // Administrators must set up a second factor first (test/http/second-factor.test.ts).
+    await agent.get('/admin').expect(303).expect('location', '/account/second-factor/enrol');
+    const enrol = await agent.get('/account/second-factor/enrol').expect(200);
+    const secret = /id="secret-key"[^>]*>([A-Z2-7 ]+)</.exec(enrol.text)![1].replace(/ /g, '');
+    await agent.post('/account/second-factor/enrol').type('form').send({ _csrf: tokenIn(enrol.text), code: codeAt(secret, t.clock.now()) }).expect(200);
     const admin = await agent.get('/admin').expect(200);
     expect(admin.text).toContain('Test course: the basics');
     await request(t.app).get(`/setup/${token}`).expect(404);

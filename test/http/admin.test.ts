@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { createTestApp, csrfFrom, FIXTURE_CURRICULUM, type TestApp } from '../support/app';
+import { enrolSecondFactor, secondFactorCode } from '../support/second-factor';
 
 let t: TestApp;
 let root: string;
@@ -23,10 +24,13 @@ test('the valid courses are served, the invalid one is skipped and explained to 
   expect(catalog.text).not.toContain('Half written');
   await request(t.app).get('/courses/half-written').expect(404);
 
-  await t.services.accounts.createUser({ email: 'admin@example.org', displayName: 'Admin', password: 'admin password 123', role: 'admin' });
+  const made = await t.services.accounts.createUser({ email: 'admin@example.org', displayName: 'Admin', password: 'admin password 123', role: 'admin' });
+  const { secret } = await enrolSecondFactor(t, made);
   const agent = request.agent(t.app);
   const csrf = await csrfFrom(agent, '/login');
-  await agent.post('/login').type('form').send({ _csrf: csrf, email: 'admin@example.org', password: 'admin password 123' }).expect(303);
+  await agent.post('/login').type('form').send({ _csrf: csrf, email: 'admin@example.org', password: 'admin password 123' }).expect(303).expect('location', '/login/second-factor');
+  const stepCsrf = await csrfFrom(agent, '/login/second-factor');
+  await agent.post('/login/second-factor').type('form').send({ _csrf: stepCsrf, code: secondFactorCode(t, secret) }).expect(303);
   const admin = await agent.get('/admin').expect(200);
   expect(admin.text).toMatch(/half-written\/01-start\.md:3<\/code>\s*field &#34;minutes&#34;: must be a number/);
 });

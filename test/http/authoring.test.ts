@@ -327,8 +327,8 @@ test('zip round trips: a folder course, a draft, a published version, byte for b
   const a = (await binary(agent.get('/author/courses/blocks-copy/draft/zip')).expect(200).expect('Content-Disposition', 'attachment; filename="blocks-copy-draft.zip"')).body as Buffer;
   expect(unzip(a)).toEqual(new Map([...folderFiles].map(([p, b]) => [p.replace('blocks-demo/', 'blocks-copy/'), b])));
 
-  // download → upload → download: identical bytes.
-  const again = await agent.post(`/author/upload?_csrf=${encodeURIComponent(csrf)}`).attach('zip', a, 'blocks-copy-draft.zip').expect(303);
+  // download → upload → download: identical bytes (replacing the draft, confirmed with `replace`).
+  const again = await agent.post(`/author/upload?_csrf=${encodeURIComponent(csrf)}`).field('slug', 'blocks-copy').field('replace', 'blocks-copy').attach('zip', a, 'blocks-copy-draft.zip').expect(303);
   expect(again.headers.location).toBe('/author/courses/blocks-copy?notice=imported');
   const b = (await binary(agent.get('/author/courses/blocks-copy/draft/zip')).expect(200)).body as Buffer;
   expect(b.equals(a)).toBe(true);
@@ -480,7 +480,7 @@ test('modules: add, reorder (keys and links kept), delete with a confirmation st
   await saveFile(agent, csrf, 'ordering', '01-introduction.md', moduleFile('Introduction', '## Start\n\nNext: [the second topic](02-second-topic.md).'));
 
   const moved = await agent.post('/author/courses/ordering/modules/third-topic/move').type('form').send({ _csrf: csrf, direction: 'up' }).expect(303);
-  expect(moved.headers.location).toBe('/author/courses/ordering?notice=moved#module-third-topic');
+  expect(moved.headers.location).toBe('/author/courses/ordering?notice=moved&moved=third-topic&direction=up');
   const page = await agent.get('/author/courses/ordering').expect(200);
   const order = [...page.text.matchAll(/<span class="meta code">(\d\d-[a-z-]+\.md)<\/span>/g)].map((m) => m[1]);
   expect(order).toEqual(['01-introduction.md', '02-third-topic.md', '03-second-topic.md']);

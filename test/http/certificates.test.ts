@@ -121,6 +121,11 @@ test('an administrator revokes with a reason, which verification shows', async (
   const refused = await agent.post(`/admin/certificates/${code}/revoke`).set('Accept', 'application/json').type('form')
     .send({ _csrf: learnerCsrf, reason: 'nope' }).expect(403);
   expect(refused.body.error.id).toBe('forbidden');
+  // A revoked certificate counts for nothing: the course page offers to take the course again for a new one.
+  const course = await agent.get(COURSE).expect(200);
+  expect(course.text).toContain('Take the course again for a new certificate');
+  const retake = await agent.post(`${COURSE}/retake`).type('form').send({ _csrf: tokenIn(course.text) }).expect(303);
+  expect(retake.headers.location).toBe(`${COURSE}/modules/everything`);
 });
 
 test('the transcript PDF lists completions; administrators download a selection as a zip', async () => {

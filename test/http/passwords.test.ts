@@ -20,6 +20,10 @@ async function signIn(email: string, password: string, app = t.app) {
 
 const sidOf = (setCookie: unknown) => /bw\.sid=([^;]+)/.exec(String(setCookie))?.[1];
 
+/** The audit rows of an action about one user (password events are audited: who, on whom, from where). */
+const auditOf = (app: TestApp, action: string, userId: number) =>
+  app.testDb.db('audit_events').where({ action, target_type: 'user', target_id: String(userId) }).select('actor_id', 'details', 'client_address');
+
 describe('changing my password', () => {
   test('ends my other sessions, keeps this one under a new id, and the new password signs in', async () => {
     const { agent, email, password } = await registerLearner(t.app);
@@ -37,6 +41,11 @@ describe('changing my password', () => {
 
     const page = await agent.get('/account/password?changed=1').expect(200);
     expect(page.text).toContain('Your password was changed.');
+    const audited = await auditOf(t, 'password.changed', userId);
+    expect(audited).toHaveLength(1);
+    expect(Number(audited[0].actor_id)).toBe(userId);
+    expect(audited[0].client_address).toBeTruthy();
+    expect(JSON.stringify(audited)).not.toContain('a brand new passphrase');
     await agent.get('/account').expect(200);
     // One session is left, this browser's, and under an id neither browser had before.
     const sidsAfter = (await t.testDb.db('sessions').where({ user_id: userId }).select('sid')).map((r) => r.sid);
@@ -64,6 +73,8 @@ describe('changing my password', () => {
     expect(res.text).not.toContain('a brand new passphrase');
     await elsewhere.get('/account').expect(200);
     await signIn(email, password);
+    const userId = (await t.testDb.db('users').where({ email }).first()).id;
+    expect(await auditOf(t, 'password.changed', userId)).toHaveLength(0);
   });
 
   test('the new password is checked as at registration', async () => {
@@ -82,6 +93,8 @@ describe('changing my password', () => {
 });
 
 describe('a forgotten password, reset by email', () => {
+  // Accounts are made with the factories here: with SMTP on, registering waits for an emailed link
+  // (test/http/registration.test.ts).
   let m: TestApp;
   let smtp: TestSmtpServer;
   beforeAll(async () => {
@@ -116,7 +129,7 @@ describe('a forgotten password, reset by email', () => {
   }
 
   test('the link works once, ends every session, and the new password signs in', async () => {
-    const { agent, email, password } = await registerLearner(m.app);
+    const { agent, email, password } = await signedInUser(m);
     const answer = await ask(email.toUpperCase());
     expect(answer).toContain('a link to choose a new password is on its way');
     const mails = smtp.received.filter((r) => r.envelopeTo.includes(email));
@@ -127,20 +140,26 @@ describe('a forgotten password, reset by email', () => {
     const rows = await m.testDb.db('password_reset_tokens').select('token_hash');
     expect(rows.map((r) => r.token_hash)).not.toContain(token);
 
+    const { user } = await m.testDb.db('users').where({ email }).first('id').then((r) => ({ user: { id: Number(r.id) } }));
+    expect(await auditOf(m, 'password.reset', user.id)).toHaveLength(0);
     const done = await choose(link, 'my fresh long password');
     expect(done.status).toBe(200);
     expect(done.text).toContain('Your new password is saved');
+    const audited = await auditOf(m, 'password.reset', user.id);
+    expect(audited).toHaveLength(1);
+    expect(Number(audited[0].actor_id)).toBe(user.id);
     expect((await agent.get('/account')).status).toBe(303);
     await signIn(email, 'my fresh long password', m.app);
 
     const again = await choose(link, 'another long password');
     expect(again.status).toBe(410);
+    expect(await auditOf(m, 'password.reset', user.id)).toHaveLength(1);
     await signIn(email, 'my fresh long password', m.app);
     expect(password).not.toBe('my fresh long password');
   });
 
   test('the link stops working after an hour', async () => {
-    const { email } = await registerLearner(m.app);
+    const { email } = await signedInUser(m);
     await ask(email);
     const link = linkIn(smtp.received.filter((r) => r.envelopeTo.includes(email))[0].body);
     m.clock.advance(HOUR + 1000);
@@ -150,7 +169,7 @@ describe('a forgotten password, reset by email', () => {
   });
 
   test('an unknown email gets the same answer and nothing is sent', async () => {
-    const { email } = await registerLearner(m.app);
+    const { email } = await signedInUser(m);
     const known = await ask(email);
     const before = smtp.received.length;
     const unknown = await ask('nobody-here@example.org');
@@ -160,7 +179,7 @@ describe('a forgotten password, reset by email', () => {
   });
 
   test('requests for one address are limited', async () => {
-    const { email } = await registerLearner(m.app);
+    const { email } = await signedInUser(m);
     const agent = request.agent(m.app);
     const csrf = await csrfFrom(agent, '/password/forgot');
     const statuses: number[] = [];
@@ -199,7 +218,18 @@ describe('a one-time link made by staff, without email', () => {
     const res = await admin.agent.post(`/admin/users/${learner.user.id}/reset-link`).type('form').send({ _csrf: admin.csrf }).expect(200);
     const link = linkOn(res.text)!;
     expect(link).toBeDefined();
+    const issued = await auditOf(t, 'password.link_issued', learner.user.id);
+    expect(issued).toHaveLength(1);
+    expect(Number(issued[0].actor_id)).toBe(admin.user.id);
+    expect(JSON.stringify(issued)).not.toContain(link.split('/').pop()!);
     expect((await use(link, 'chosen after forgetting')).status).toBe(200);
+    expect((await auditOf(t, 'password.reset', learner.user.id)).map((r) => Number(r.actor_id))).toEqual([learner.user.id]);
+    // The log shows them in words.
+    const log = await admin.agent.get('/admin/audit?action=password.link_issued').expect(200);
+    expect(log.text).toContain('Password link issued by staff');
+    expect(log.text).toContain(admin.email);
+    const resets = await admin.agent.get('/admin/audit?action=password.reset').expect(200);
+    expect(resets.text).toContain('Password reset by link');
     await signIn(learner.email, 'chosen after forgetting');
     const again = await request(t.app).get(new URL(link).pathname).expect(410);
     expect(again.text).toContain('does not work any more');
@@ -219,6 +249,10 @@ describe('a one-time link made by staff, without email', () => {
     expect(page.text).toContain(`/organizations/${org.id}/members/${member.user.id}/reset-link`);
     const res = await org.manager.agent.post(`/organizations/${org.id}/members/${member.user.id}/reset-link`).type('form').send({ _csrf: org.manager.csrf }).expect(200);
     expect(linkOn(res.text)).toBeDefined();
+    const issued = await auditOf(t, 'password.link_issued', member.user.id);
+    expect(issued).toHaveLength(1);
+    expect(Number(issued[0].actor_id)).toBe(org.manager.user.id);
+    expect(JSON.parse(issued[0].details)).toEqual({ organizationId: org.id });
 
     // The other organization's manager: refused on this organization, and not found through their own.
     await other.manager.agent.post(`/organizations/${org.id}/members/${member.user.id}/reset-link`).type('form').send({ _csrf: other.manager.csrf }).expect(403);
@@ -227,6 +261,7 @@ describe('a one-time link made by staff, without email', () => {
     expect(linkOn(through.text)).toBeUndefined();
     const count = Number((await t.testDb.db('password_reset_tokens').where({ user_id: member.user.id }).count({ n: '*' }).first())!.n);
     expect(count).toBe(1);
+    expect(await auditOf(t, 'password.link_issued', member.user.id)).toHaveLength(1);
   });
 
   test('an account made by a staff import is pointed to its invitation instead', async () => {
@@ -237,5 +272,6 @@ describe('a one-time link made by staff, without email', () => {
     const res = await admin.agent.post(`/admin/users/${id}/reset-link`).type('form').send({ _csrf: admin.csrf }).expect(200);
     expect(res.text).toContain('personal invitation link');
     expect(linkOn(res.text)).toBeUndefined();
+    expect(await auditOf(t, 'password.link_issued', id)).toHaveLength(0);
   });
 });

