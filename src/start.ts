@@ -15,6 +15,7 @@ import { describeMail, startMailWorker } from './mail/from-config';
 import { scheduleReminders } from './reminders/schedule';
 import { scheduleRetention } from './privacy/retention';
 import { pruneKept } from './sessions/store';
+import { pruneSentEmail } from './mail/outbox';
 
 export interface StartOptions {
   /** Development mode: signed-in administrators and trainers see curriculum problems on every page. */
@@ -63,6 +64,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     sessionStore.prune().catch((err) => logger.warn({ err }, 'session prune failed'));
     // Forms kept after a session timed out live an hour (src/sessions/kept.ts).
     pruneKept(db, systemClock.now().getTime()).catch((err) => logger.warn({ err }, 'kept submissions prune failed'));
+    // Sent email holds addresses and names: kept for a quarter (src/mail/outbox.ts).
+    pruneSentEmail(db, systemClock.now()).catch((err) => logger.warn({ err }, 'sent email prune failed'));
   }, 60 * 60 * 1000);
   pruneTimer.unref();
   const mail = startMailWorker({ config, db, clock: systemClock, logger });

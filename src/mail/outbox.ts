@@ -44,3 +44,17 @@ export async function enqueueEmail(trx: Db, message: OutgoingEmail, now: Date): 
     .returning('id');
   return inserted.length === 1;
 }
+
+/**
+ * How long a sent (or given-up) message stays: long enough to answer "was the reminder sent?" for
+ * a quarter, and no longer, since it holds an address and often a name. Its dedupe key goes with
+ * it, which is safe: every key names a moment now past (a due date's reminder, an ISO week's
+ * overdue notice, a single-use link), so no later event asks for the same key again.
+ */
+export const SENT_EMAIL_KEPT_DAYS = 90;
+
+/** Deletes messages sent or given up on more than SENT_EMAIL_KEPT_DAYS ago; returns how many. */
+export async function pruneSentEmail(db: Db, now: Date): Promise<number> {
+  const cutoff = new Date(now.getTime() - SENT_EMAIL_KEPT_DAYS * 24 * 60 * 60 * 1000);
+  return db('outbox').where((w) => w.where('sent_at', '<', cutoff).orWhere('failed_at', '<', cutoff)).delete();
+}

@@ -293,7 +293,7 @@ export const PRIVACY_REGISTRY: Record<string, TableEntry> = {
   outbox: {
     purpose: 'Email waiting to be sent, and sent email (for retries and deduplication).',
     visibleTo: 'nobody in the application (operators with database access)',
-    retention: 'Indefinitely today; at erasure, email to the person is deleted and their name and email are removed from others\' (a manager\'s weekly summary).',
+    retention: 'Until sent, then 90 days (deleted hourly after that); at erasure, email to the person is deleted and their name and email are removed from others\' (a manager\'s weekly summary).',
     emailColumn: 'recipient',
     columns: {
       id: fact('Row identity.'), kind: fact('What the message is.', 'export'),

@@ -1,8 +1,9 @@
 // Queuing and delivering email through a real SMTP server: the message as received, dedupe
-// keys, transactions that roll back, email switched off, and a server that requires a login.
+// keys, transactions that roll back, email switched off, sent email pruned after 90 days, and a
+// server that requires a login.
 import { createTestDb, type TestDb } from '../support/db';
 import { TestClock } from '../support/clock';
-import { enqueueEmail } from '../../src/mail/outbox';
+import { enqueueEmail, pruneSentEmail, SENT_EMAIL_KEPT_DAYS } from '../../src/mail/outbox';
 import { createMailService } from '../../src/mail/service';
 import { startTestSmtpServer, type TestSmtpServer } from './smtp-test-server';
 import { FROM, email, outbox, runWorkerOnce } from './support';
@@ -51,6 +52,24 @@ test('a queued message is delivered with its recipient, subject, body and a Mess
   // Sent is sent: another run finds nothing to do.
   expect(await runWorkerOnce(db, clock, smtp.url)).toEqual({ leased: true, sent: 0, retried: 0, failed: 0 });
   expect(smtp.received).toHaveLength(1);
+});
+
+test('sent email is kept 90 days, then deleted; unsent email is never pruned', async () => {
+  const { db } = testDb;
+  const DAY = 24 * 60 * 60 * 1000;
+  const start = clock.now();
+  await enqueueEmail(db, email({ to: 'sent-early@example.org', dedupeKey: 'prune-a' }), start);
+  await runWorkerOnce(db, clock, smtp.url);
+  // Queued later and never sent (the SMTP server is not asked again): it must survive any prune.
+  await enqueueEmail(db, email({ to: 'waiting@example.org', dedupeKey: 'prune-b' }), start);
+
+  const justBefore = new Date(start.getTime() + SENT_EMAIL_KEPT_DAYS * DAY - 1000);
+  expect(await pruneSentEmail(db, justBefore)).toBe(0);
+  expect((await outbox(db)).map((m) => m.recipient).sort()).toEqual(['sent-early@example.org', 'waiting@example.org']);
+
+  const after = new Date(start.getTime() + SENT_EMAIL_KEPT_DAYS * DAY + 1000);
+  expect(await pruneSentEmail(db, after)).toBe(1);
+  expect((await outbox(db)).map((m) => m.recipient)).toEqual(['waiting@example.org']);
 });
 
 test('an HTML alternative goes with the text', async () => {
