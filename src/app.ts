@@ -189,6 +189,8 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
   app.use(secondFactorRoutes({ secondFactor: services.secondFactor, accounts: services.accounts, db, clock, rememberSignIn: devices.remember }));
   app.use(passwordRoutes({ accounts: services.accounts }));
   app.use(passwordResetRoutes({ resets: services.passwordResets, db, clock }));
+  // Pages offer "Create account" only where anyone may make one (SELF_REGISTRATION).
+  app.locals.selfRegistration = config.selfRegistration !== false;
   app.use(registrationRoutes({ registrations: services.registrations, db, clock, selfRegistration: config.selfRegistration !== false }));
   app.use(passwordLinkRoutes({ resets: services.passwordResets }));
   app.use(learningRoutes({ learning: services.learning, curriculum: services.curriculum, requiredCourses: (user) => services.organizations.requirements.forUser(user.id) }));

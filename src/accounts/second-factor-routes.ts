@@ -131,12 +131,15 @@ export function secondFactorRoutes({ secondFactor, accounts, db, clock, remember
     if (!pending) return res.redirect(303, '/account/second-factor');
     // An SVG image in a data: address (the CSP allows data: images, and no script is needed).
     const svg = await QRCode.toString(pending.uri, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });
+    const required = req.user!.role === 'admin';
+    // Every other page would send an administrator straight back here: the navigation offers none.
+    if (required) res.locals.nav = [];
     res.page('accounts/second-factor-enrol', {
       title: res.locals.t('secondFactor.enrol.title'), errors,
       qr: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`,
       // Shown in groups of four, as authenticator apps accept it with or without spaces.
       secret: pending.secret.replace(/(.{4})(?=.)/g, '$1 '),
-      required: req.user!.role === 'admin',
+      required,
     }, status);
   }
 

@@ -227,6 +227,13 @@ describe('SELF_REGISTRATION=off', () => {
     expect(await t.testDb.db('pending_registrations')).toHaveLength(0);
   });
 
+  test('no page offers to create an account', async () => {
+    for (const path of ['/', '/login', '/courses']) {
+      const page = await request(t.app).get(path).expect(200);
+      expect(page.text).not.toContain('href="/register"');
+    }
+  });
+
   test('is read from the environment, on by default', () => {
     const base = { DATA_DIR: '/tmp/bw-config-test', SESSION_SECRET: 'x'.repeat(32) };
     expect(loadConfig(base).selfRegistration).toBe(true);

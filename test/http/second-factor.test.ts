@@ -218,6 +218,10 @@ describe('administrators', () => {
     await agent.get('/admin/users').set('Accept', 'application/json').expect(403);
     const page = await agent.get('/account/second-factor/enrol').expect(200);
     expect(page.text).toContain('Administrators must have a second factor');
+    // Until then the navigation offers nothing it would only send back here; sign-out stays.
+    expect(page.text).not.toContain('href="/admin"');
+    expect(page.text).not.toContain('href="/courses"');
+    expect(page.text).toContain('action="/logout"');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     const refused = await agent.post(`/admin/users/${admin.user.id}/role`).type('form').send({ _csrf: csrf, role: 'learner' });
     expect(refused.status).toBe(403);
