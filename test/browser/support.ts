@@ -178,8 +178,11 @@ export class BrowserHarness {
       if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) this.problems.push(`console error on ${page.url()}: ${msg.text()}`);
     });
     page.on('requestfailed', (req) => {
-      // A download is "aborted" as a navigation once the browser hands it to the download manager.
-      if (req.resourceType() !== 'document') this.problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`);
+      // A download is "aborted" as a navigation once the browser hands it to the download manager;
+      // a font or image still loading when the test moves to the next page is aborted too. Neither
+      // is a fault of the page (a missing file answers 404, caught below; CSP blocks have their own code).
+      const error = req.failure()?.errorText ?? '';
+      if (req.resourceType() !== 'document' && error !== 'net::ERR_ABORTED') this.problems.push(`request failed: ${req.url()} (${error})`);
     });
     page.on('response', (res) => {
       if (res.status() >= 400 && res.request().resourceType() !== 'document') this.problems.push(`${res.status()} for ${res.url()}`);

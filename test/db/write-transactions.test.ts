@@ -20,24 +20,31 @@ const WRITERS_PER_PROCESS = 10;
 
 /** One process's writers: each reads the tally, lets the others run, then writes it back one higher. */
 const WRITER = `
-const [file, count, deferred] = process.argv.slice(1);
+const [file, count, deferred, startAt] = process.argv.slice(1);
 const { createDb } = require(${JSON.stringify(COMPILED_KNEX)});
 const db = createDb({ databaseUrl: null, sqliteFile: file });
 // The control: knex's own transactions, which begin with a deferred BEGIN.
 if (deferred === 'deferred') delete db.client.transaction;
 const errors = [];
-Promise.all(Array.from({ length: Number(count) }, () => db.transaction(async (trx) => {
-  const { n } = await trx('tally').where({ id: 1 }).first();
-  await new Promise((r) => setTimeout(r, 2));
-  await trx('tally').where({ id: 1 }).update({ n: n + 1 });
-}).catch((err) => { errors.push(err.message); })))
+// Every process starts writing at the same moment, however slowly the machine started them: the
+// writers must overlap for the control to see a lock (and for the real test to be a real test).
+new Promise((r) => setTimeout(r, Math.max(0, Number(startAt) - Date.now())))
+  .then(() => Promise.all(Array.from({ length: Number(count) }, () => db.transaction(async (trx) => {
+    const { n } = await trx('tally').where({ id: 1 }).first();
+    await new Promise((r) => setTimeout(r, 2));
+    await trx('tally').where({ id: 1 }).update({ n: n + 1 });
+  }).catch((err) => { errors.push(err.message); }))))
   .then(() => db.destroy())
   .then(() => { process.stdout.write(JSON.stringify(errors)); });
 `;
 
+/** Time for every process to start (Node and knex load) before they all begin together. */
+const START_DELAY_MS = 3000;
+
 function writers(file: string, mode: 'immediate' | 'deferred'): Promise<string[]> {
+  const startAt = String(Date.now() + START_DELAY_MS);
   return Promise.all(Array.from({ length: PROCESSES }, () => new Promise<string[]>((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', WRITER, file, String(WRITERS_PER_PROCESS), mode], { cwd: ROOT });
+    const child = spawn(process.execPath, ['-e', WRITER, file, String(WRITERS_PER_PROCESS), mode, startAt], { cwd: ROOT });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => { out += d; });
