@@ -10,6 +10,7 @@ import { toNumber } from '../db/values';
 import { hashPassword, storedHashParameters, PRODUCTION_PASSWORD_COST, type PasswordCost } from './passwords';
 import * as store from './store';
 import { audit, type AuditActor, type AuditOrigin } from '../audit/record';
+import { sha256Hex as sha256 } from '../hash';
 
 /** A staff-issued link, or why none was made. */
 export interface IssuedLink {
@@ -21,9 +22,9 @@ export interface IssuedLink {
 
 export const RESET_TOKEN_TTL_MS = 60 * 60 * 1000;
 
-const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
-interface Deps {
+/** What a service that emails single-use links needs (this one, and registration.ts). */
+export interface LinkMailDeps {
   db: Db;
   clock: Clock;
   mail: MailService;
@@ -34,7 +35,7 @@ interface Deps {
   t: (key: string, values: Record<string, string>) => string;
 }
 
-export function createPasswordResets({ db, clock, mail, logger, baseUrl, t, passwordCost = PRODUCTION_PASSWORD_COST }: Deps) {
+export function createPasswordResets({ db, clock, mail, logger, baseUrl, t, passwordCost = PRODUCTION_PASSWORD_COST }: LinkMailDeps) {
   // Requests still being worked on after their answer was sent: awaited by whenIdle().
   const pending = new Set<Promise<void>>();
 

@@ -2,6 +2,7 @@
 // random bits, so its SHA-256 is enough to store (no slow hash needed against guessing); a code
 // typed is compared with the stored hashes in constant time.
 import crypto from 'node:crypto';
+import { sha256Hex } from '../hash';
 
 export const RECOVERY_CODE_COUNT = 10;
 // Crockford's base32 alphabet in lower case: no i, l, o or u to misread.
@@ -25,7 +26,7 @@ export function looksLikeRecoveryCode(typed: string): boolean {
 }
 
 export function hashRecoveryCode(code: string): string {
-  return crypto.createHash('sha256').update(normalizeRecoveryCode(code)).digest('hex');
+  return sha256Hex(normalizeRecoveryCode(code));
 }
 
 /** The stored hash the typed code matches, compared with every one in constant time; null if none. */

@@ -17,32 +17,18 @@
 // Without SMTP there is no way to prove an address: registration stays immediate (service.ts) and
 // says when an address is taken, held back by the rate limits (README, "Registration").
 import crypto from 'node:crypto';
-import type { Logger } from 'pino';
-import type { Db } from '../db/knex';
-import type { Clock } from '../clock';
-import type { MailService } from '../mail/service';
-import { hashPassword, verifyPassword, UNCLAIMED_PASSWORD_HASH, PRODUCTION_PASSWORD_COST, type PasswordCost } from './passwords';
+import { hashPassword, verifyPassword, UNCLAIMED_PASSWORD_HASH, PRODUCTION_PASSWORD_COST } from './passwords';
+import type { LinkMailDeps } from './password-reset';
 import * as store from './store';
 import * as pending from './registration-store';
 import type { SessionUser } from './types';
+import { sha256Hex as sha256 } from '../hash';
 
 export const REGISTRATION_TTL_MS = 24 * 60 * 60 * 1000;
 const HOUR_MS = 60 * 60 * 1000;
 /** Links one address may be sent in an hour: enough for a typo in a name, too few to flood an inbox. */
 const LINKS_PER_ADDRESS_PER_HOUR = 3;
 
-const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
-
-interface Deps {
-  db: Db;
-  clock: Clock;
-  mail: MailService;
-  logger: Logger;
-  baseUrl: string;
-  passwordCost?: PasswordCost;
-  /** Translates the emails (the app's default language: the visitor's is not known). */
-  t: (key: string, values: Record<string, string>) => string;
-}
 
 export interface RegistrationRequest {
   email: string;
@@ -65,7 +51,7 @@ function publicUser(u: store.UserRow): SessionUser {
   return { id: u.id, email: u.email, displayName: u.displayName, role: u.role, locale: u.locale, membership: u.membership };
 }
 
-export function createRegistrations({ db, clock, mail, logger, baseUrl, t, passwordCost = PRODUCTION_PASSWORD_COST }: Deps) {
+export function createRegistrations({ db, clock, mail, logger, baseUrl, t, passwordCost = PRODUCTION_PASSWORD_COST }: LinkMailDeps) {
   // Requests still being worked on after their answer was sent: awaited by whenIdle().
   const inFlight = new Set<Promise<void>>();
   const site = new URL(baseUrl).host;

@@ -6,12 +6,9 @@ import { dummyPasswordHash, hashPassword, storedHashParameters, verifyPassword, 
 import * as store from './store';
 import { audit, type AuditOrigin } from '../audit/record';
 import type { Role, SessionUser } from './types';
+import { sha256Hex as sha256 } from '../hash';
 
 const SETUP_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
-
-function sha256(s: string): string {
-  return crypto.createHash('sha256').update(s).digest('hex');
-}
 
 function publicUser(u: store.UserRow): SessionUser {
   return { id: u.id, email: u.email, displayName: u.displayName, role: u.role, locale: u.locale, membership: u.membership };

@@ -8,6 +8,7 @@ import { notFound } from '../http/errors';
 import type { TokenFailure, TokenPrincipal } from '../http/guards';
 import * as store from './token-store';
 import { audit, type AuditOrigin } from '../audit/record';
+import { sha256Hex } from '../hash';
 
 /** Every token starts so, so a leaked one is recognisable (by people and by secret scanners). */
 export const TOKEN_START = 'bwk_';
@@ -20,9 +21,7 @@ export const LAST_USED_RESOLUTION_MS = 60 * 1000;
 
 export const TOKEN_NAME_MAX = 100;
 
-export function hashApiToken(token: string): string {
-  return crypto.createHash('sha256').update(token).digest('hex');
-}
+export const hashApiToken = sha256Hex;
 
 export function isApiTokenShaped(value: string): boolean {
   return TOKEN_SHAPE.test(value);

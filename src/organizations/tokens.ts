@@ -1,10 +1,9 @@
 // Invitation tokens: 192 random bits in the link, only their SHA-256 in the database, so a copy of
 // the database holds no usable link.
 import crypto from 'node:crypto';
+import { sha256Hex } from '../hash';
 
-export function hashToken(token: string): string {
-  return crypto.createHash('sha256').update(token).digest('hex');
-}
+export const hashToken = sha256Hex;
 
 export function newToken(): { token: string; hash: string } {
   const token = crypto.randomBytes(24).toString('base64url');

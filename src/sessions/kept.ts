@@ -9,6 +9,7 @@ import type { Db } from '../db/knex';
 import type { Clock } from '../clock';
 import { safeLocalPath } from '../http/guards';
 import * as store from './store';
+import { sha256Hex as sha256 } from '../hash';
 
 /** How long a kept submission waits for its owner to sign in again. */
 export const KEPT_TTL_MS = 60 * 60 * 1000;
@@ -20,7 +21,6 @@ export const KEPT_FIELD = '_kept';
 /** Forms never kept: signing in and out, passwords and one-time codes, the session's own endpoints, the API. */
 const NOT_KEPT = /^\/(login|logout|register|setup\/|password\/|account\/password|account\/second-factor|session\/|api\/)/;
 
-const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex');
 
 export function keptCookieName(secure: boolean): string {
   return secure ? '__Host-bw.kept' : 'bw.kept';
