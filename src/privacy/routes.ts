@@ -12,6 +12,7 @@ import { auditOrigin } from '../audit/record';
 import { sessionCookieName } from '../http/session-store';
 import { showErrorsOnForm } from '../http/error-handler';
 import { canOwnData } from './policy';
+import { PRIVACY_REGISTRY } from './registry';
 
 const eraseSchema = z.object({
   password: z.string().min(1, 'validation.passwordRequired').max(1024, 'validation.passwordTooLong'),
@@ -20,9 +21,13 @@ const eraseSchema = z.object({
 interface Section {
   table: string;
   title: string;
-  columns: string[];
+  /** Each column by its name in the download and what it holds, from the registry. */
+  columns: { name: string; meaning: string }[];
   rows: ExportRow[];
 }
+
+/** What a column holds, as the registry says it ("Recipient address."), for the readable page. */
+const meaningOf = (table: string, column: string) => (PRIVACY_REGISTRY[table]?.columns[column]?.purpose ?? '').replace(/\.$/, '');
 
 export function privacyRoutes({ privacy, accounts }: { privacy: PrivacyService; accounts: Pick<AccountService, 'checkCredentials'> }): Router {
   const router = Router();
@@ -36,7 +41,7 @@ export function privacyRoutes({ privacy, accounts }: { privacy: PrivacyService; 
     // A table another change added before its title was written is shown by its name.
     const titleOf = (table: string) => { const key = `privacy.tables.${table}`; const s = t(key); return s === key ? table : s; };
     const sections: Section[] = Object.entries(data.tables).map(([table, rows]) => ({
-      table, title: titleOf(table), rows, columns: Object.keys(rows[0] ?? {}),
+      table, title: titleOf(table), rows, columns: Object.keys(rows[0] ?? {}).map((name) => ({ name, meaning: meaningOf(table, name) })),
     }));
     res.page('privacy/data', { title: t('privacy.data.title'), sections, generatedAt: new Date(data.generatedAt) });
   });

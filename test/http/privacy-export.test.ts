@@ -55,6 +55,8 @@ test('the JSON download and the readable page hold the person\'s data and nothin
   expect(page.text).toContain('Marisol Tenzing');
   expect(page.text).toContain('start--border');
   expect(page.text).toContain('href="/account/data.json"');
+  // Each column says what it holds (from the registry) beside its name in the download.
+  expect(page.text).toContain('Name shown to managers and printed on certificates<br><code class="column-name">display_name</code>');
   expect(page.text).not.toContain(other.email);
 });
 
