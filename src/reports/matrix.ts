@@ -1,8 +1,17 @@
 // The completion matrix: people as rows, required courses as columns. Filters on status and dates
-// need every person's cells before the first page is known, so the rows are gathered person by
-// person (compactly: a cell is a few fields), in whatever order they come, then sorted and cut into pages.
+// need every person's cells before the first page is known, so every row is looked at, person by
+// person in whatever order they come; but only what sorting needs is kept (whether a cell of theirs
+// is kept, their most urgent status, their earliest due date), not the cells: holding 100,000 cell
+// objects until the page was cut made the collector copy them all. The page's cells are filled by
+// the caller from a second read of its people (service.ts).
 import { REQUIREMENT_STATUSES } from '../organizations/requirements';
 import type { ReportCell, ReportPerson, ReportRow, ReportSort } from './types';
+
+/** A page person's cell from its row: the cell when the filters keep it, else 'filtered'. */
+export function setCell(person: ReportPerson, row: ReportRow, kept: boolean): void {
+  const cell: ReportCell = { status: row.status, percent: row.percent, dueAt: row.dueAt, completedAt: row.completedAt, expiresAt: row.expiresAt };
+  person.cells[row.courseId] = kept ? cell : 'filtered';
+}
 
 export const PAGE_SIZE = 50;
 
@@ -58,18 +67,16 @@ export function createMatrix() {
         };
         entries.set(row.userId, current);
       }
-      if (!kept) {
-        current.person.cells[row.courseId] = 'filtered';
-        return;
-      }
-      const cell: ReportCell = { status: row.status, percent: row.percent, dueAt: row.dueAt, completedAt: row.completedAt, expiresAt: row.expiresAt };
-      current.person.cells[row.courseId] = cell;
+      if (!kept) return;
       current.kept = true;
       current.rank = Math.min(current.rank, REQUIREMENT_STATUSES.indexOf(row.status));
       if (row.dueAt) current.due = Math.min(current.due, row.dueAt.getTime());
     },
 
-    /** The people with a cell kept, sorted, and the page asked for (the last one when beyond it). */
+    /**
+     * The people with a cell kept, sorted, and the page asked for (the last one when beyond it).
+     * Their `cells` are empty: fill them with setCell from a read of these people.
+     */
     page(sort: ReportSort, number: number, size = PAGE_SIZE): { people: ReportPerson[]; page: number; pages: number; total: number } {
       const kept = [...entries.values()].filter((e) => e.kept);
       const pages = Math.max(1, Math.ceil(kept.length / size));

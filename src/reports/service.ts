@@ -54,7 +54,7 @@ import type { OrganizationService } from '../organizations/service';
 import type { AssignmentView } from '../organizations/assignments';
 import { keeps, memberOfRows, toReportRow, type CellRow, type CourseContext, type PersonInfo } from './cells';
 import { parseReportQuery } from './filters';
-import { createMatrix, PAGE_SIZE } from './matrix';
+import { createMatrix, PAGE_SIZE, setCell } from './matrix';
 import { COL, people, readFacts, type CourseSpec } from './store';
 import { createSummary } from './summary';
 import type { FilterProblem, ReportCourse, ReportFilters, ReportPage, ReportRow, ReportSort, ReportSummary } from './types';
@@ -227,12 +227,13 @@ export function createReportService({ db, clock, organizations, curriculum }: Re
       }
       const size = page.size ?? PAGE_SIZE;
       const shown = matrix.page(sort, page.number, size);
-      // Percent only for the people shown: a second, small query (see store.ts on why).
+      // The cells of the people shown, with percent (the costliest read: see store.ts), from a
+      // second, small read.
       const byUser = new Map(shown.people.map((p) => [p.userId, p]));
       if (src && byUser.size) {
-        await visitCells(organizationId, filters, src, { percent: true, userIds: [...byUser.keys()] }, (row) => {
-          const cell = byUser.get(row.userId)?.cells[row.courseId];
-          if (cell && cell !== 'filtered') cell.percent = row.percent;
+        await visitCells(organizationId, filters, src, { percent: true, userIds: [...byUser.keys()] }, (row, kept) => {
+          const person = byUser.get(row.userId);
+          if (person) setCell(person, row, kept);
         });
       }
       const courses = (await this.courses(organizationId)).filter((c) => !filters.courseIds || filters.courseIds.includes(c.courseId));
