@@ -138,15 +138,14 @@ export function createReportService({ db, clock, organizations, curriculum }: Re
    * tenth of the matrix's time and much of its garbage.
    */
   async function visitCells(organizationId: number, filters: ReportFilters, src: CellSource, o: { percent: boolean; userIds?: number[] }, visit: Visit): Promise<void> {
-    const facts = await readFacts(db, { organizationId, courses: src.specs, unitId: filters.unitId, percent: o.percent, userIds: o.userIds });
     const member = memberOfRows();
-    for (const r of facts) {
+    await readFacts(db, { organizationId, courses: src.specs, unitId: filters.unitId, percent: o.percent, userIds: o.userIds }, (r) => {
       const person = src.names.get(Number(r[COL.userId]));
       // Someone who joined after the names were read is in the next report.
-      if (!person) continue;
+      if (!person) return;
       const row = toReportRow(r, person, src.contexts.get(Number(r[COL.courseId]))!, src.now, member(r));
       if (row) visit(row, keeps(row, filters));
-    }
+    });
   }
 
   /**
