@@ -49,4 +49,4 @@ test('every request gets the language i18next-http-middleware would give it, aga
   }
   expect(cases.length).toBeGreaterThan(800);
   expect(differences).toEqual([]);
-});
+}, 90_000);
