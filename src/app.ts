@@ -187,7 +187,12 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
     secondStep: createSecondStep({ secondFactor: services.secondFactor, clock }),
   }));
   app.use(secondFactorRoutes({ secondFactor: services.secondFactor, accounts: services.accounts, db, clock, rememberSignIn: devices.remember }));
-  app.use(passwordRoutes({ accounts: services.accounts }));
+  // Forms that ask a signed-in person for their password again (change it, delete the account):
+  // wrong answers are counted per account, so a borrowed session cannot guess it without end.
+  const passwordAgainLimiter = createLimiter(db, clock, {
+    name: 'password-again', windowMs: 60 * minute, limit: 10, skipSuccessfulRequests: true, key: (req) => `user:${req.user?.id ?? 0}`,
+  });
+  app.use(passwordRoutes({ accounts: services.accounts, passwordAgainLimiter }));
   app.use(passwordResetRoutes({ resets: services.passwordResets, db, clock }));
   // Pages offer "Create account" only where anyone may make one (SELF_REGISTRATION).
   app.locals.selfRegistration = config.selfRegistration !== false;
@@ -200,7 +205,7 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
   app.use(adminRoutes({ curriculum: services.curriculum }));
   app.use(adminUserRoutes({ users: createUserAdminService({ db, clock }), secondFactor: services.secondFactor }));
   app.use(auditRoutes({ db, clock }));
-  app.use(privacyRoutes({ privacy: services.privacy, accounts: services.accounts }));
+  app.use(privacyRoutes({ privacy: services.privacy, accounts: services.accounts, passwordAgainLimiter }));
   app.use(authoringRoutes({ authoring: services.authoring }));
   app.use(organizationRoutes({ organizations: services.organizations, unprintableCharacters: (name) => services.renderer.describeUnprintable(name), db, clock }));
   app.use(reportRoutes({ reports: services.reports, organizations: services.organizations, certificates: services.certificates, renderer: services.renderer, fonts: services.fonts, clock, appName: config.organizationName, db }));

@@ -1,5 +1,5 @@
 // Changing one's own password at /account/password. HTTP only: the rules are in the account service.
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { AccountService } from './service';
 import type { SessionUser } from './types';
@@ -19,7 +19,11 @@ function logIn(req: Request, user: SessionUser): Promise<void> {
   return new Promise((resolve, reject) => req.login(user, (err) => (err ? reject(err) : resolve())));
 }
 
-export function passwordRoutes({ accounts }: { accounts: AccountService }): Router {
+export function passwordRoutes({ accounts, passwordAgainLimiter = (_req, _res, next) => next() }: {
+  accounts: AccountService;
+  /** Counts wrong current passwords per account (src/app.ts). */
+  passwordAgainLimiter?: RequestHandler;
+}): Router {
   const router = Router();
 
   // No values are kept: both fields are passwords, never shown again.
@@ -28,7 +32,7 @@ export function passwordRoutes({ accounts }: { accounts: AccountService }): Rout
 
   router.get('/account/password', requires('account:edit'), (req, res) => showChange(res, {}, 200, req.query.changed === '1'));
 
-  router.post('/account/password', requires('account:edit'), async (req, res) => {
+  router.post('/account/password', requires('account:edit'), passwordAgainLimiter, async (req, res) => {
     const form = parseForm(changePasswordSchema, req.body);
     if (!form.ok) return showChange(res, form.errors, 422);
     const user = req.user!;

@@ -1,6 +1,6 @@
 // A person's own data at /account/data: the readable page, the JSON download, and deleting the
 // account (with the password typed again). HTTP only: the rules are in service.ts and policy.ts.
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { AccountService } from '../accounts/service';
 import type { PrivacyService } from './service';
@@ -29,7 +29,12 @@ interface Section {
 /** What a column holds, as the registry says it ("Recipient address."), for the readable page. */
 const meaningOf = (table: string, column: string) => (PRIVACY_REGISTRY[table]?.columns[column]?.purpose ?? '').replace(/\.$/, '');
 
-export function privacyRoutes({ privacy, accounts }: { privacy: PrivacyService; accounts: Pick<AccountService, 'checkCredentials'> }): Router {
+export function privacyRoutes({ privacy, accounts, passwordAgainLimiter = (_req, _res, next) => next() }: {
+  privacy: PrivacyService;
+  accounts: Pick<AccountService, 'checkCredentials'>;
+  /** Counts wrong passwords per account (src/app.ts), as changing the password does. */
+  passwordAgainLimiter?: RequestHandler;
+}): Router {
   const router = Router();
 
   const facts = async (req: Request) => ({ lastActiveAdmin: await privacy.isLastActiveAdmin(req.user!) });
@@ -62,7 +67,7 @@ export function privacyRoutes({ privacy, accounts }: { privacy: PrivacyService; 
 
   router.get('/account/delete', requires('account:edit'), (req, res) => showDelete(req, res));
 
-  router.post('/account/delete', requires('account:edit'), async (req, res) => {
+  router.post('/account/delete', requires('account:edit'), passwordAgainLimiter, async (req, res) => {
     const user = req.user!;
     const form = parseForm(eraseSchema, req.body);
     if (!form.ok) return showDelete(req, res, form.errors, 422);

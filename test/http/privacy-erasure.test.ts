@@ -161,3 +161,20 @@ test('an administrator sees a deleted account as deleted, and can neither reacti
   expect(row.deactivated_at).not.toBeNull();
   expect(row.role).toBe('learner');
 });
+
+test('wrong passwords on the delete form are limited per account: ten an hour, then even the right one waits', async () => {
+  const person = await makeUser(t, { name: 'Guessed At' });
+  const { agent, csrf } = await signIn(t, person.user);
+  for (let i = 0; i < 10; i++) {
+    await agent.post('/account/delete').type('form').send({ _csrf: csrf, password: `wrong guess ${i}` }).expect(422);
+  }
+  const held = await agent.post('/account/delete').type('form').send({ _csrf: csrf, password: person.password });
+  expect(held.status).toBe(429);
+  expect((await t.testDb.db('users').where({ id: person.user.id }).first('erased_at')).erased_at).toBeNull();
+  // The count is the account's, whatever form asks: changing the password is held too.
+  await agent.post('/account/password').type('form')
+    .send({ _csrf: csrf, currentPassword: person.password, newPassword: 'a brand new long password', confirmPassword: 'a brand new long password' }).expect(429);
+  // An hour later the owner may go on.
+  t.clock.advance(61 * 60 * 1000);
+  await agent.post('/account/delete').type('form').send({ _csrf: csrf, password: person.password }).expect(303);
+});
