@@ -210,14 +210,18 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
     await showEditor(req, res, { text, base, preview: true });
   });
 
-  router.post('/author/courses/:slug/files/:file', author, async (req, res) => {
+  /** What the Save button and autosave both send: the file in the address and the form, checked. */
+  async function fileToSave(req: Request, res: Response) {
     await allow(req, res, 'edit');
-    const slug = String(req.params.slug);
     const file = String(req.params.file);
     if (!isEditableFile(file)) throw notFound();
     const form = parseAuthorForm(saveFileSchema, req.body);
     if (!form.ok) throw badRequest();
-    const { text, base, intent } = form.data;
+    return { slug: String(req.params.slug), file, ...form.data };
+  }
+
+  router.post('/author/courses/:slug/files/:file', author, async (req, res) => {
+    const { slug, file, text, base, intent } = await fileToSave(req, res);
     if (intent === 'preview') return showEditor(req, res, { text, base, preview: true, shown: 'unsaved' });
     const result = await authoring.saveFile(slug, file, text, base, req.user!);
     if (result.ok) return res.redirect(303, `${authorPaths.file(slug, file)}?saved=1`);
@@ -236,14 +240,9 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
    * Answers JSON: the new base to send next time.
    */
   router.post('/author/courses/:slug/files/:file/autosave', author, async (req, res) => {
-    await allow(req, res, 'edit');
-    const slug = String(req.params.slug);
-    const file = String(req.params.file);
-    if (!isEditableFile(file)) throw notFound();
-    const form = parseAuthorForm(saveFileSchema, req.body);
-    if (!form.ok) throw badRequest();
+    const { slug, file, text, base } = await fileToSave(req, res);
     res.set('Cache-Control', 'no-store');
-    const result = await authoring.saveFile(slug, file, form.data.text, form.data.base, req.user!, 'autosave');
+    const result = await authoring.saveFile(slug, file, text, base, req.user!, 'autosave');
     if (result.ok) return res.json({ ok: true, base: result.base });
     res.status(result.reason === 'tooLarge' ? 413 : 409).json({ ok: false, reason: result.reason });
   });
