@@ -123,6 +123,19 @@ function sessionCookie(res: Response): string | null {
 }
 
 const CSRF = /name="_csrf" value="([^"]+)"/g;
+/** The session-warning dialog's seconds left, which count down between two GETs of one session. */
+const SECONDS_LEFT = /data-seconds="(\d+)" data-warn-seconds="(\d+)" data-final="(1?)"/;
+
+/** A page with its CSRF tokens and seconds left masked: what must be the same for every session. */
+function normalise(buf: Buffer): string {
+  return buf.toString('utf8').replace(CSRF, 'name="_csrf" value="TOKEN"').replace(SECONDS_LEFT, 'data-seconds="N"');
+}
+
+function sessionTimeLeftOf(html: string): { seconds: number; warnSeconds: number; final: boolean } {
+  const m = SECONDS_LEFT.exec(html);
+  if (!m) throw new Error('no session-warning dialog on the signed-in module page');
+  return { seconds: Number(m[1]), warnSeconds: Number(m[2]), final: m[3] === '1' };
+}
 
 /** Signs in through the real /login (CSRF token from the login page); returns the session cookie. */
 async function logIn(base: string, email: string): Promise<string> {
@@ -382,7 +395,7 @@ async function main(): Promise<void> {
       const first = await getPage(c.base + s.measured.url, cookie);
       const again = await getPage(c.base + s.measured.url, cookie);
       if (first.status !== 200 || again.status !== 200) throw new Error(`module page: status ${first.status}/${again.status}`);
-      if (!first.body.equals(again.body)) throw new Error('the module page changed between two GETs of the same session');
+      if (normalise(first.body) !== normalise(again.body)) throw new Error('the module page changed between two GETs of the same session');
       pages.push(first.body);
     }
     const captured = pages[0]!;
@@ -397,7 +410,7 @@ async function main(): Promise<void> {
       Child.start('a', { mode: 'bare', ...common, pageFile }),
       Child.start('b', {
         mode: 'floor', ...common, floor: {
-          slug: s.measured.slug, moduleKey: s.measured.moduleKey, csrfToken: token,
+          slug: s.measured.slug, moduleKey: s.measured.moduleKey, csrfToken: token, sessionTimeLeft: sessionTimeLeftOf(html),
           user: { id: learner.id, email: learner.email, displayName: learner.displayName, role: 'learner', locale: 'en', membership: null },
         },
       }, profile),
@@ -408,12 +421,11 @@ async function main(): Promise<void> {
     // session's page, which differs only in that session's CSRF token.
     const fromA = await getPage(a.base + s.measured.url);
     const fromB = await getPage(b.base + s.measured.url);
-    const normalise = (buf: Buffer) => buf.toString('utf8').replace(CSRF, 'name="_csrf" value="TOKEN"');
     const sameC = pages.every((p) => p.length === captured.length && normalise(p) === normalise(captured));
     log(`Module page: ${captured.length} bytes, ${tokensOf(html).length} forms with a CSRF token.`);
     log(`  a serves the captured page: ${fromA.body.equals(captured) ? 'byte-identical' : 'DIFFERENT'}`);
     log(`  b renders it: ${fromB.status} ${fromB.body.equals(captured) ? 'byte-identical' : 'DIFFERENT'}`);
-    log(`  c, ${pages.length} sessions: ${sameC ? 'identical but for each session\'s CSRF token (same length)' : 'DIFFERENT'}`);
+    log(`  c, ${pages.length} sessions: ${sameC ? 'identical but for each session\'s CSRF token and seconds left (same length)' : 'DIFFERENT'}`);
     if (!fromA.body.equals(captured) || !fromB.body.equals(captured) || !sameC) {
       throw new Error('the servers do not serve the same page; the comparison would be meaningless');
     }

@@ -16,6 +16,8 @@ export interface ServerSetup {
     moduleKey: string;
     user: { id: number; email: string; displayName: string; role: 'learner'; locale: string; membership: null };
     csrfToken: string;
+    /** The session-warning dialog's figures as the captured page shows them (src/sessions/timeouts.ts). */
+    sessionTimeLeft: { seconds: number; warnSeconds: number; final: boolean };
   };
 }
 
