@@ -5,6 +5,7 @@ import path from 'node:path';
 import knex, { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { beginSqliteTransactionsImmediately } from './immediate-transactions';
+import { inlineSqliteLimits } from './inline-limits';
 
 export type Db = Knex;
 
@@ -32,6 +33,7 @@ interface SqliteStatement {
   readonly busy: boolean;
   safeIntegers(on?: boolean): unknown;
   get(bindings: readonly unknown[]): unknown;
+  all(bindings: readonly unknown[]): unknown[];
   run(bindings: readonly unknown[]): { changes: number };
 }
 interface SqliteConnection {
@@ -103,6 +105,7 @@ export function createDb(options: DbOptions): Db {
     },
   });
   beginSqliteTransactionsImmediately(db);
+  inlineSqliteLimits(db);
   return db;
 }
 
@@ -151,6 +154,11 @@ export function sqlTemplate(query: Knex.QueryBuilder, markers: readonly string[]
 /** The first row a SQLite select returns, or undefined (see onPooledSqlite). */
 export function sqliteFirst(db: Db, sql: string, bindings: readonly unknown[]): Promise<Record<string, unknown> | undefined> {
   return onPooledSqlite(db, sql, bindings, 'first', (st) => st.get(bindings) as Record<string, unknown> | undefined);
+}
+
+/** Every row a SQLite select returns (see onPooledSqlite). */
+export function sqliteAll(db: Db, sql: string, bindings: readonly unknown[]): Promise<Record<string, unknown>[]> {
+  return onPooledSqlite(db, sql, bindings, 'select', (st) => st.all(bindings) as Record<string, unknown>[]);
 }
 
 /** Runs a SQLite insert, update or delete; resolves to the number of rows changed (see onPooledSqlite). */
