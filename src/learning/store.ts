@@ -1,5 +1,5 @@
 // Knex queries for enrolments, module progress and completions.
-import type { Db } from '../db/knex';
+import { isSqlite, sqliteAll, sqlTemplate, type Db, type SqlTemplate } from '../db/knex';
 import { toDateOrNull, toNumber, toNumberOrNull } from '../db/values';
 
 export interface CourseState {
@@ -10,16 +10,38 @@ export interface CourseState {
   completedKeys: Set<string>;
 }
 
+const courseStateQuery = (db: Db, slug: string, userId: number | string) => db('courses as c')
+  .leftJoin('enrolments as e', (j) => j.on('e.course_id', 'c.id').andOn('e.user_id', db.raw('?', [userId])))
+  .leftJoin('module_progress as p', 'p.enrolment_id', 'e.id')
+  .where('c.slug', slug)
+  .select('c.id as course_id', 'c.current_version_id', 'e.id as enrolment_id', 'e.version_id', 'e.completed_at', 'e.round', 'p.module_key');
+
+/**
+ * On SQLite, knex's own SQL for the query (built once per knex instance) runs as a prepared
+ * statement: the module page runs it on every request, and knex's building and runner cost about
+ * as much as the statement itself. PostgreSQL runs the query through knex; a test runs both.
+ */
+const sqliteCourseState = new WeakMap<Db, SqlTemplate>();
+function courseStateSqlite(db: Db): SqlTemplate {
+  let template = sqliteCourseState.get(db);
+  if (template === undefined) {
+    const SLUG = '\u0000slug';
+    const USER = '\u0000user';
+    template = sqlTemplate(courseStateQuery(db, SLUG, USER), [SLUG, USER]);
+    sqliteCourseState.set(db, template);
+  }
+  return template;
+}
+
 /**
  * A course and one learner's place in it, in one statement: the course, their enrolment and every
  * module they completed (one row per completed module). This is the module page's only query.
  */
 export async function courseState(db: Db, slug: string, userId: number | null): Promise<CourseState | null> {
-  const rows = await db('courses as c')
-    .leftJoin('enrolments as e', (j) => j.on('e.course_id', 'c.id').andOn('e.user_id', db.raw('?', [userId ?? -1])))
-    .leftJoin('module_progress as p', 'p.enrolment_id', 'e.id')
-    .where('c.slug', slug)
-    .select('c.id as course_id', 'c.current_version_id', 'e.id as enrolment_id', 'e.version_id', 'e.completed_at', 'e.round', 'p.module_key');
+  const user = userId ?? -1;
+  const rows = isSqlite(db)
+    ? await sqliteAll(db, courseStateSqlite(db).sql, courseStateSqlite(db).bind(slug, user))
+    : await courseStateQuery(db, slug, user);
   if (rows.length === 0) return null;
   const first = rows[0];
   return {
