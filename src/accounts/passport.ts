@@ -4,7 +4,7 @@ import { Passport } from 'passport';
 
 export type PassportInstance = InstanceType<typeof Passport>;
 import { Strategy as LocalStrategy } from 'passport-local';
-import type { Request, RequestHandler } from 'express';
+import type { Express, Request, RequestHandler } from 'express';
 import type { AccountService } from './service';
 import type { SessionUser } from './types';
 
@@ -31,6 +31,26 @@ export function createPassport(accounts: AccountService): PassportInstance {
     accounts.findUser(id).then((u) => done(null, u ?? false), done);
   });
   return passport;
+}
+
+// passport's request methods (req.login, req.logout, req.isAuthenticated...); it ships no types.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const passportRequest = require('passport/lib/http/request') as Record<'logIn' | 'logOut' | 'isAuthenticated' | 'isUnauthenticated', unknown>;
+
+/**
+ * What passport.initialize() does, once: it gives every request the same four methods and the
+ * passport's session manager, as own properties, which cost about 2% of a signed-in page's CPU
+ * (eight new properties on each request object). Express makes each request inherit from
+ * `app.request`, so they are set there, and every request has them without being touched.
+ */
+export function initializePassport(app: Express, passport: PassportInstance): void {
+  const sessionManager = (passport as unknown as { _sm: unknown })._sm;
+  Object.assign(app.request, {
+    login: passportRequest.logIn, logIn: passportRequest.logIn,
+    logout: passportRequest.logOut, logOut: passportRequest.logOut,
+    isAuthenticated: passportRequest.isAuthenticated, isUnauthenticated: passportRequest.isUnauthenticated,
+    _sessionManager: sessionManager,
+  });
 }
 
 /**

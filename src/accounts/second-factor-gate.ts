@@ -14,10 +14,13 @@ export const ENROL_PATH = '/account/second-factor/enrol';
 const OPEN_PATHS = new Set([ENROL_PATH, '/logout', '/session/keep-alive']);
 
 export function secondFactorGate(secondFactor: SecondFactorService): RequestHandler {
-  return async (req, res, next) => {
+  // Not an async function: every request passes here, and only an administrator's waits for the read.
+  return (req, res, next) => {
     if (req.user?.role !== 'admin' || OPEN_PATHS.has(req.path)) return next();
-    if (await secondFactor.isEnabled(req.user.id)) return next();
-    if ((req.method === 'GET' || req.method === 'HEAD') && req.accepts(['html', 'json']) === 'html') return res.redirect(303, ENROL_PATH);
-    next(forbidden('second_factor_required'));
+    secondFactor.isEnabled(req.user.id).then((enabled) => {
+      if (enabled) return next();
+      if ((req.method === 'GET' || req.method === 'HEAD') && req.accepts(['html', 'json']) === 'html') return res.redirect(303, ENROL_PATH);
+      next(forbidden('second_factor_required'));
+    }, next);
   };
 }

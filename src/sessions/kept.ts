@@ -102,12 +102,16 @@ export function keptSubmissions({ db, clock, secure }: { db: Db; clock: Clock; s
    * After the CSRF check: a form sent from /session/kept (it carries `_kept`) spends its kept row
    * as it arrives, and the field is taken out before the route reads the form.
    */
-  const spendOnUse: RequestHandler = async (req, res, next) => {
+  // Not an async function: every request passes here, and only a kept form's POST waits for anything.
+  const spendOnUse: RequestHandler = (req, res, next) => {
     const body = req.body as Record<string, unknown> | undefined;
     if (req.method !== 'POST' || !body || typeof body !== 'object' || !(KEPT_FIELD in body)) return next();
     delete body[KEPT_FIELD];
-    if (req.user && (await find(req, res, req.user.id))) await forget(req, res);
-    next();
+    const user = req.user;
+    if (!user) return next();
+    find(req, res, user.id)
+      .then((found) => (found ? forget(req, res) : undefined))
+      .then(() => next(), next);
   };
 
   return { keep, find, forget, spendOnUse };
