@@ -1,7 +1,6 @@
 // createApp(deps): the Express app, built from its dependencies. No I/O at import or build time.
 import path from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
-import session from 'express-session';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { sessionLimits, trustedProxies, type Config } from './config';
@@ -13,6 +12,7 @@ import { translations } from './http/translations';
 import { requestLog } from './http/request-log';
 import { PUBLIC_DIR } from './paths';
 import { KnexSessionStore, sessionCookieName } from './http/session-store';
+import { sessions } from './sessions/middleware';
 import { csrfProtection } from './http/csrf';
 import { refuseNul } from './http/refuse-nul';
 import { createLimiter } from './http/rate-limit';
@@ -22,7 +22,7 @@ import { curriculumProblemsBanner } from './http/dev-banner';
 import { errorHandler, notFoundHandler } from './http/error-handler';
 import { logPolicyDenials } from './http/guards';
 import { homeRoutes } from './http/home';
-import { createPassport, restoreSessionUser } from './accounts/passport';
+import { createPassport, initializePassport, restoreSessionUser } from './accounts/passport';
 import { accountRoutes } from './accounts/routes';
 import { passwordRoutes } from './accounts/password-routes';
 import { createSecondStep, secondFactorRoutes } from './accounts/second-factor-routes';
@@ -67,6 +67,10 @@ const SESSION_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000;
  */
 export function baseMiddleware(app: Express, { config, logger }: { config: Config; logger: Logger }): void {
   app.disable('x-powered-by');
+  // No ETag on rendered pages: each is rendered before it could be compared, signed-in pages are
+  // never stored (Cache-Control: no-store), and hashing every page cost about 5% of the framework's
+  // CPU per request. Static files keep theirs (express.static sets its own).
+  app.set('etag', false);
   // X-Forwarded-For is believed from this many proxies (TRUST_PROXY): per-address rate limits and
   // the request log use the address it gives.
   const trustProxy = trustedProxies(config);
@@ -119,19 +123,15 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
   const app = express();
   baseMiddleware(app, { config, logger });
 
-  // express-session dates cookies with the real clock, so the store must expire them by it too
-  // (a test clock moved two years ahead must not sign everyone out).
+  // Cookies are dated by the real clock (browsers expire them by theirs), so the store expires
+  // sessions by it too: a test clock moved two years ahead must not sign everyone out.
   const sessionStore = new KnexSessionStore(db, systemClock);
-  app.use(session({
-    name: sessionCookieName(config.secureCookies),
-    secret: config.sessionSecret,
-    store: sessionStore,
-    resave: false,
-    saveUninitialized: false,
-    cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: SESSION_MAX_AGE_MS },
+  app.use(sessions({
+    store: sessionStore, name: sessionCookieName(config.secureCookies), secret: config.sessionSecret,
+    secure: config.secureCookies, maxAgeMs: SESSION_MAX_AGE_MS,
   }));
   const passport = createPassport(services.accounts);
-  app.use(passport.initialize());
+  initializePassport(app, passport);
   app.use(restoreSessionUser(passport));
   // Idle and absolute limits, by the app's clock (src/sessions/timeouts.ts); a form sent after the
   // end is kept for its owner (src/sessions/kept.ts).

@@ -15,7 +15,7 @@ import { createLimiter } from '../http/rate-limit';
 import { publicAccess, requires, safeLocalPath } from '../http/guards';
 import type { FieldErrors } from '../http/validate';
 
-declare module 'express-session' {
+declare module '../sessions/session' {
   interface SessionData {
     /**
      * A sign-in whose password was right, waiting for its second step: not a signed-in session

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { csrfFailed } from './errors';
 
-declare module 'express-session' {
+declare module '../sessions/session' {
   interface SessionData {
     csrfToken?: string;
   }

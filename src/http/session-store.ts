@@ -1,8 +1,7 @@
-// express-session store on knex. The session row carries the user id, so one statement loads the
-// session and its user together (the hot path of every signed-in page), and expiry is written
-// back at most once per touch interval rather than on every request.
-import session from 'express-session';
-import type { Request } from 'express';
+// The sessions table (src/sessions/middleware.ts keeps sessions in it). The session row carries
+// the user id, so one statement loads the session and its user together (the hot path of every
+// signed-in page), and expiry is written back at most once per touch interval rather than on
+// every request.
 import { isSqlite, sqliteRun, sqlTemplate, type Db, type SqlTemplate } from '../db/knex';
 import type { Clock } from '../clock';
 import { findSessionWithUser } from '../accounts/store';
@@ -24,9 +23,6 @@ export function sessionCookieName(secure: boolean): string {
 const SID = '\u0000sid';
 const EXPIRES_AT = '\u0000expires_at';
 
-const LOADED_USER = Symbol('loadedUser');
-type StoredSession = session.SessionData & { [LOADED_USER]?: SessionUser | null };
-
 declare module 'express-serve-static-core' {
   interface Request {
     /** The user row loaded with the session in the same statement, for passport to reuse. */
@@ -34,7 +30,14 @@ declare module 'express-serve-static-core' {
   }
 }
 
-export class KnexSessionStore extends session.Store {
+/** A stored session: its data fields, and its user as read in the same statement. */
+export interface LoadedSession {
+  data: Record<string, unknown>;
+  /** Null when the session has no user, or its user no longer exists or is deactivated. */
+  user: SessionUser | null;
+}
+
+export class KnexSessionStore {
   /** Expiry last written per session id: lets touch() skip writes that would change little. */
   private readonly writtenExpiry = new Map<string, number>();
   private touchSql?: SqlTemplate;
@@ -43,51 +46,40 @@ export class KnexSessionStore extends session.Store {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly touchIntervalMs = 10 * 60 * 1000,
-  ) {
-    super();
+  ) {}
+
+  /** The session, or null when there is none or it has expired (by the store's clock). */
+  async load(sid: string): Promise<LoadedSession | null> {
+    const row = await findSessionWithUser(this.db, sid);
+    if (!row || row.expiresAt <= this.clock.now().getTime()) return null;
+    this.remember(sid, row.expiresAt);
+    const data = JSON.parse(row.data) as Record<string, unknown>;
+    // Sessions written by express-session kept their cookie's settings here; nothing reads them.
+    delete data.cookie;
+    return { data, user: row.user };
   }
 
-  override get(sid: string, callback: (err: unknown, session?: session.SessionData | null) => void): void {
-    findSessionWithUser(this.db, sid)
-      .then((row) => {
-        if (!row) return callback(null, null);
-        if (row.expiresAt <= this.clock.now().getTime()) return callback(null, null);
-        this.remember(sid, row.expiresAt);
-        const data = JSON.parse(row.data) as StoredSession;
-        data[LOADED_USER] = row.user;
-        callback(null, data);
-      }, callback);
+  /** Writes the session's data (JSON) and expiry; the user id is kept in a column of its own. */
+  async save(sid: string, data: string, expiresAt: number, userId: number | null): Promise<void> {
+    const row = { sid, user_id: userId, data, expires_at: expiresAt };
+    await this.db('sessions').insert(row).onConflict('sid').merge(['user_id', 'data', 'expires_at']);
+    this.remember(sid, expiresAt);
   }
 
-  /** Keeps the user loaded by get() on the request, where passport's deserializer finds it. */
-  override createSession(req: Request, data: session.SessionData): session.Session & session.SessionData {
-    const created = super.createSession(req, data);
-    req.sessionUser = (data as StoredSession)[LOADED_USER];
-    return created;
-  }
-
-  override set(sid: string, sess: session.SessionData, callback?: (err?: unknown) => void): void {
-    const expiresAt = this.expiryOf(sess);
-    const userId = (sess as { passport?: { user?: number } }).passport?.user ?? null;
-    const row = { sid, user_id: userId, data: JSON.stringify(sess), expires_at: expiresAt };
-    this.db('sessions').insert(row).onConflict('sid').merge(['user_id', 'data', 'expires_at'])
-      .then(() => { this.remember(sid, expiresAt); callback?.(); }, (err) => callback?.(err));
-  }
-
-  override touch(sid: string, sess: session.SessionData, callback?: () => void): void {
-    const expiresAt = this.expiryOf(sess);
+  /**
+   * Moves an unchanged session's expiry to expiresAt, but only once it has moved by the touch
+   * interval since this process last wrote or read it: null when there is nothing to write, so
+   * a signed-in page is not a write per request (nor a promise to wait for).
+   */
+  touch(sid: string, expiresAt: number): Promise<void> | null {
     const written = this.writtenExpiry.get(sid);
-    if (written !== undefined && expiresAt - written < this.touchIntervalMs) {
-      callback?.();
-      return;
-    }
-    this.writeExpiry(sid, expiresAt)
-      .then(() => { this.remember(sid, expiresAt); callback?.(); }, () => callback?.());
+    if (written !== undefined && expiresAt - written < this.touchIntervalMs) return null;
+    return this.writeExpiry(sid, expiresAt).then(() => { this.remember(sid, expiresAt); });
   }
 
-  override destroy(sid: string, callback?: (err?: unknown) => void): void {
+  async destroy(sid: string): Promise<void> {
     this.writtenExpiry.delete(sid);
-    this.db('sessions').where({ sid }).delete().then(() => callback?.(), (err) => callback?.(err));
+    await this.db('sessions').where({ sid }).delete();
   }
 
   /** Deletes expired sessions; called periodically by the server. */
@@ -100,11 +92,6 @@ export class KnexSessionStore extends session.Store {
     if (!isSqlite(this.db)) return this.db('sessions').where({ sid }).update({ expires_at: expiresAt });
     this.touchSql ??= sqlTemplate(this.db('sessions').where({ sid: SID }).update({ expires_at: EXPIRES_AT }), [EXPIRES_AT, SID]);
     return sqliteRun(this.db, this.touchSql.sql, this.touchSql.bind(expiresAt, sid));
-  }
-
-  private expiryOf(sess: session.SessionData): number {
-    const expires = sess.cookie?.expires;
-    return expires ? new Date(expires).getTime() : this.clock.now().getTime() + 24 * 60 * 60 * 1000;
   }
 
   private remember(sid: string, expiresAt: number): void {

@@ -1,12 +1,12 @@
 // Idle and absolute session limits, enforced on the server from two times kept in the session
 // (from the app's clock, so tests can drive them): when it was signed in (`createdAt`) and when it
-// was last used (`lastSeenAt`). express-session dates the cookie and the row with the real clock,
+// was last used (`lastSeenAt`). The session middleware dates the cookie and the row with the real clock,
 // 14 days ahead; these limits end a session well before that.
 import type { Request, RequestHandler, Response } from 'express';
 import type { Clock } from '../clock';
 import { keepableFields, type KeptSubmissions } from './kept';
 
-declare module 'express-session' {
+declare module './session' {
   interface SessionData {
     /** Epoch ms (app clock) of the first request signed in under this session. */
     createdAt?: number;
@@ -38,7 +38,7 @@ export function warnBeforeMs(limits: SessionLimits): number {
 
 /**
  * lastSeenAt is written only when a minute (a tenth of a short limit) has passed since it was:
- * each change makes express-session write the row, and a signed-in page should not cost a write.
+ * each change makes the session middleware write the row, and a signed-in page should not cost a write.
  */
 function granularity(limits: SessionLimits): number {
   return Math.min(60 * 1000, limits.idleMs / 10);

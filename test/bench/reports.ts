@@ -22,13 +22,13 @@ import path from 'node:path';
 import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import type session from 'express-session';
 import { createDb, type Db } from '../../src/db/knex';
 import { migrateLatest } from '../../src/db/migrate';
 import { createCurriculumService } from '../../src/curriculum/service';
 import { createServices } from '../../src/services';
 import { createApp } from '../../src/app';
 import { KnexSessionStore, SESSION_COOKIE } from '../../src/http/session-store';
+import { signSessionId } from '../../src/sessions/cookie';
 import { systemClock, type Clock } from '../../src/clock';
 import { csvHeader, csvLines } from '../../src/reports/export';
 import { createI18n } from '../../src/i18n';
@@ -107,15 +107,9 @@ function memoryWatch(mode: 'sampled' | 'live'): { stop(): number } {
 /** A signed-in session for the manager, as a sign-in leaves it (see test/support/factories.ts). */
 async function managerCookie(db: Db, userId: number, secret: string): Promise<string> {
   const sid = crypto.randomBytes(24).toString('base64url');
-  const maxAge = 24 * 60 * 60 * 1000;
-  const data = {
-    cookie: { originalMaxAge: maxAge, expires: new Date(Date.now() + maxAge).toISOString(), httpOnly: true, path: '/', sameSite: 'lax', secure: false },
-    passport: { user: userId }, csrfToken: 'bench',
-  } as unknown as session.SessionData;
   const store = new KnexSessionStore(db, systemClock);
-  await new Promise<void>((resolve, reject) => store.set(sid, data, (err) => (err ? reject(err) : resolve())));
-  const signature = crypto.createHmac('sha256', secret).update(sid).digest('base64').replace(/=+$/, '');
-  return `${SESSION_COOKIE}=${encodeURIComponent(`s:${sid}.${signature}`)}`;
+  await store.save(sid, JSON.stringify({ passport: { user: userId }, csrfToken: 'bench' }), Date.now() + 24 * 60 * 60 * 1000, userId);
+  return `${SESSION_COOKIE}=${encodeURIComponent(signSessionId(sid, secret))}`;
 }
 
 function download(url: string, cookie: string, headerBytes: number, mode: 'sampled' | 'live' = 'sampled'): Promise<ExportFigures> {

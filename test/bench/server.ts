@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     await loadDb.destroy();
     handler = createFloorApp({
       config, logger, curriculum: services.curriculum, page: { slug: f.slug, key: f.moduleKey, view }, user: f.user, csrfToken: f.csrfToken,
+      sessionTimeLeft: f.sessionTimeLeft,
     });
   } else {
     db = createDb({ databaseUrl: null, sqliteFile: setup.dbFile });
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     const { app, sessionStore } = createApp({ config, db, clock: systemClock, logger, services });
     handler = app;
 
-    // Instrumentation only: count statements, and the store calls express-session makes.
+    // Instrumentation only: count statements, and the session store's calls.
     const s = emptyAppStats();
     stats = s;
     db.on('query', (q: { sql: string }) => {
@@ -61,15 +62,15 @@ async function main(): Promise<void> {
       if (verb === 'select' || verb === 'with') s.reads++;
       else s.writes++;
     });
-    const count = (name: 'get' | 'set' | 'touch', key: 'storeGet' | 'storeSet' | 'storeTouch') => {
-      const original = sessionStore[name].bind(sessionStore) as (...args: unknown[]) => void;
+    const count = (name: 'load' | 'save' | 'touch', key: 'storeGet' | 'storeSet' | 'storeTouch') => {
+      const original = sessionStore[name].bind(sessionStore) as (...args: unknown[]) => unknown;
       (sessionStore as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
         s[key]++;
         return original(...args);
       };
     };
-    count('get', 'storeGet');
-    count('set', 'storeSet');
+    count('load', 'storeGet');
+    count('save', 'storeSet');
     count('touch', 'storeTouch');
   }
 

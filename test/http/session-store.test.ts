@@ -1,7 +1,6 @@
 // The database session store: sessions expire by the store's clock, and touch() writes a new
 // expiry only once it has moved by the touch interval since this process last wrote or read it,
 // so a signed-in page is not a write per request. Real database, statements counted.
-import type session from 'express-session';
 import { KnexSessionStore } from '../../src/http/session-store';
 import { findSessionWithUser } from '../../src/accounts/store';
 import { createTestDb, type TestDb } from '../support/db';
@@ -18,17 +17,15 @@ beforeEach(() => { clock = new TestClock(); });
 
 let n = 0;
 const newSid = () => `sid-${++n}`;
-const sessionUntil = (expires: number, extra: Record<string, unknown> = {}) =>
-  ({ cookie: { originalMaxAge: 14 * 24 * 60 * MINUTE, expires: new Date(expires).toISOString() }, ...extra }) as unknown as session.SessionData;
+/** A session's data and expiry, as the session middleware hands them to the store. */
+interface Stored { expires: number; data: Record<string, unknown> }
+const sessionUntil = (expires: number, data: Record<string, unknown> = {}): Stored => ({ expires, data });
+const userOf = (data: Record<string, unknown>) => (data.passport as { user?: number } | undefined)?.user ?? null;
 
-const set = (store: KnexSessionStore, sid: string, sess: session.SessionData) =>
-  new Promise<void>((resolve, reject) => store.set(sid, sess, (err) => (err ? reject(err) : resolve())));
-const get = (store: KnexSessionStore, sid: string) =>
-  new Promise<session.SessionData | null | undefined>((resolve, reject) => store.get(sid, (err, s) => (err ? reject(err) : resolve(s))));
-const touch = (store: KnexSessionStore, sid: string, sess: session.SessionData) =>
-  new Promise<void>((resolve) => store.touch(sid, sess, () => resolve()));
-const destroy = (store: KnexSessionStore, sid: string) =>
-  new Promise<void>((resolve, reject) => store.destroy(sid, (err) => (err ? reject(err) : resolve())));
+const set = (store: KnexSessionStore, sid: string, sess: Stored) => store.save(sid, JSON.stringify(sess.data), sess.expires, userOf(sess.data));
+const get = async (store: KnexSessionStore, sid: string) => (await store.load(sid))?.data ?? null;
+const touch = async (store: KnexSessionStore, sid: string, sess: Stored) => { await store.touch(sid, sess.expires); };
+const destroy = (store: KnexSessionStore, sid: string) => store.destroy(sid);
 const storedExpiry = async (sid: string) => Number((await testDb.db('sessions').where({ sid }).first('expires_at'))?.expires_at);
 
 /** The statements on the sessions table while `fn` runs, by their first word. */

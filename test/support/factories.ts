@@ -4,8 +4,8 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
 import type { Express } from 'express';
-import type session from 'express-session';
 import { KnexSessionStore, SESSION_COOKIE } from '../../src/http/session-store';
+import { signSessionId } from '../../src/sessions/cookie';
 import { systemClock } from '../../src/clock';
 import type { Role, SessionUser } from '../../src/accounts/types';
 import type { CertificateView } from '../../src/certificates/service';
@@ -55,26 +55,18 @@ export interface SignedIn {
 /**
  * A supertest agent signed in as the user, without the sign-in journey: a session row written by
  * the app's own session store (as a successful sign-in leaves it, CSRF token included) and its
- * cookie signed with the configured secret, as express-session signs it. Works for any app built
+ * cookie signed with the configured secret, as src/sessions/cookie.ts signs it. Works for any app built
  * on the test app's database and config. The sign-in journey itself is tested in
  * test/http/accounts.test.ts.
  */
 export async function signIn(t: TestApp, user: SessionUser, app: Express = t.app): Promise<SignedIn> {
   const sid = crypto.randomBytes(24).toString('base64url');
   const csrf = crypto.randomBytes(24).toString('base64url');
-  const maxAge = 14 * DAY_MS;
-  const data = {
-    // express-session dates the cookie by the wall clock, so the session is dated by it too.
-    cookie: { originalMaxAge: maxAge, expires: new Date(Date.now() + maxAge).toISOString(), httpOnly: true, path: '/', sameSite: 'lax', secure: false },
-    passport: { user: user.id },
-    csrfToken: csrf,
-  } as unknown as session.SessionData;
   const store = new KnexSessionStore(t.testDb.db, systemClock);
-  await new Promise<void>((resolve, reject) => store.set(sid, data, (err) => (err ? reject(err) : resolve())));
-  // cookie-signature's format: value.HMAC-SHA256(value) in base64 without padding, prefixed "s:".
-  const signature = crypto.createHmac('sha256', t.config.sessionSecret).update(sid).digest('base64').replace(/=+$/, '');
+  // Cookies are dated by the wall clock (src/sessions/middleware.ts), so the session is dated by it too.
+  await store.save(sid, JSON.stringify({ passport: { user: user.id }, csrfToken: csrf }), Date.now() + 14 * DAY_MS, user.id);
   const agent = request.agent(app);
-  agent.jar.setCookie(`${SESSION_COOKIE}=${encodeURIComponent(`s:${sid}.${signature}`)}; Path=/; HttpOnly`, '127.0.0.1', '/');
+  agent.jar.setCookie(`${SESSION_COOKIE}=${encodeURIComponent(signSessionId(sid, t.config.sessionSecret))}; Path=/; HttpOnly`, '127.0.0.1', '/');
   return { agent, csrf };
 }
 

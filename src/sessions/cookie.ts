@@ -1,0 +1,47 @@
+// The session cookie: `s:` + the session id + `.` + its HMAC-SHA256 in base64 without padding,
+// percent-encoded. This is the format express-session (through cookie-signature) wrote, so
+// sessions signed in before Bridgework kept its own sessions stay valid.
+import crypto from 'node:crypto';
+
+export function signSessionId(sid: string, secret: string): string {
+  return `s:${sid}.${crypto.createHmac('sha256', secret).update(sid).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** The session id a signed value carries, or null when it is unsigned or its signature is wrong. */
+export function unsignSessionId(value: string, secret: string): string | null {
+  if (!value.startsWith('s:')) return null;
+  const dot = value.lastIndexOf('.');
+  if (dot < 2) return null;
+  const sid = value.slice(2, dot);
+  const expected = Buffer.from(signSessionId(sid, secret));
+  const given = Buffer.from(value);
+  return expected.length === given.length && crypto.timingSafeEqual(expected, given) ? sid : null;
+}
+
+/** The value of one cookie in a Cookie header, percent-decoded; null when absent or malformed. */
+export function readCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    let value = part.slice(eq + 1).trim();
+    if (value.startsWith('"') && value.endsWith('"') && value.length > 1) value = value.slice(1, -1);
+    try {
+      return value.includes('%') ? decodeURIComponent(value) : value;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+export interface SessionCookieOptions {
+  maxAgeMs: number;
+  secure: boolean;
+}
+
+/** The Set-Cookie value for a session id, expiring maxAge from now. */
+export function sessionCookie(name: string, signed: string, { maxAgeMs, secure }: SessionCookieOptions, now: number): string {
+  const expires = new Date(now + maxAgeMs).toUTCString();
+  return `${name}=${encodeURIComponent(signed)}; Path=/; Expires=${expires}; HttpOnly${secure ? '; Secure' : ''}; SameSite=Lax`;
+}
