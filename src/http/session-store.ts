@@ -33,6 +33,8 @@ declare module 'express-serve-static-core' {
 /** A stored session: its data fields, and its user as read in the same statement. */
 export interface LoadedSession {
   data: Record<string, unknown>;
+  /** The data as stored: JSON of the same fields, unless written by express-session. */
+  json: string;
   /** Null when the session has no user, or its user no longer exists or is deactivated. */
   user: SessionUser | null;
 }
@@ -54,9 +56,10 @@ export class KnexSessionStore {
     if (!row || row.expiresAt <= this.clock.now().getTime()) return null;
     this.remember(sid, row.expiresAt);
     const data = JSON.parse(row.data) as Record<string, unknown>;
-    // Sessions written by express-session kept their cookie's settings here; nothing reads them.
+    // Sessions written by express-session kept their cookie's settings here; nothing reads them
+    // (and the next write leaves them out).
     delete data.cookie;
-    return { data, user: row.user };
+    return { data, json: row.data, user: row.user };
   }
 
   /** Writes the session's data (JSON) and expiry; the user id is kept in a column of its own. */

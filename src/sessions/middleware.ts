@@ -14,7 +14,7 @@
 //   whenever the session is new or changed; the response ends once the session is written.
 import crypto from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
-import type { KnexSessionStore } from '../http/session-store';
+import type { KnexSessionStore, LoadedSession } from '../http/session-store';
 import { readCookie, sessionCookie, signSessionId, unsignSessionId } from './cookie';
 import { Session, type SessionControl } from './session';
 
@@ -48,12 +48,12 @@ export function sessions({ store, name, secret, secure, maxAgeMs, now = Date.now
     }
     store.load(cookieId).then((loaded) => {
       if (loaded) req.sessionUser = loaded.user;
-      attach(req, res, loaded ? cookieId : null, loaded?.data ?? null);
+      attach(req, res, loaded ? cookieId : null, loaded);
       next();
     }, next);
   };
 
-  function attach(req: Request, res: Response, cookieId: string | null, data: Record<string, unknown> | null): void {
+  function attach(req: Request, res: Response, cookieId: string | null, loaded: LoadedSession | null): void {
     const control: SessionControl = {
       async regenerate(session) {
         await store.destroy(session.id);
@@ -73,11 +73,15 @@ export function sessions({ store, name, secret, secure, maxAgeMs, now = Date.now
       req.session = new Session(id, control, fields) as Request['session'];
       req.sessionID = id;
     };
-    install(cookieId ?? newSessionId(), data ?? undefined);
-    // The session as the request found it (a new one is '{}'), and as save() last wrote it.
+    install(cookieId ?? newSessionId(), loaded?.data);
+    // The session as the request found it, as stored: the JSON it is parsed from gives the same
+    // JSON again (its fields are strings, integers and objects of them), so it is not serialized
+    // again to be compared; a new session's is '{}'. And the session as save() last wrote it.
     const originalId = req.session.id;
-    const originalJson = req.session.serialize();
+    const originalJson = loaded?.json ?? '{}';
     let saved: { id: string; json: string } | null = null;
+    // The JSON commit() found at the end, which the headers written right after can reuse.
+    let endJson: string | null = null;
 
     const current = (): Session | undefined => (req as { session?: Session }).session;
     const changed = (session: Session, json: string) => session.id !== originalId || json !== originalJson;
@@ -87,7 +91,7 @@ export function sessions({ store, name, secret, secure, maxAgeMs, now = Date.now
     const writeHead = res.writeHead;
     res.writeHead = function (this: Response, ...args: unknown[]) {
       const session = current();
-      if (session && !this.headersSent && (!secure || req.secure) && changed(session, session.serialize())) {
+      if (session && !this.headersSent && (!secure || req.secure) && changed(session, endJson ?? session.serialize())) {
         this.append('Set-Cookie', sessionCookie(name, signSessionId(session.id, secret), { maxAgeMs, secure }, now()));
       }
       return (writeHead as (...a: unknown[]) => Response).apply(this, args);
@@ -113,6 +117,7 @@ export function sessions({ store, name, secret, secure, maxAgeMs, now = Date.now
       const session = current();
       if (!session) return null;
       const json = session.serialize();
+      endJson = json;
       if (changed(session, json)) {
         if (saved !== null && saved.id === session.id && saved.json === json) return null;
         return control.save(session);
