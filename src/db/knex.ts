@@ -117,21 +117,58 @@ export function isSqlite(db: Db): boolean {
 /**
  * Runs one SQL statement on the pool's SQLite connection without knex's query builder and runner,
  * which cost 30 to 45 us a statement on a signed-in page, for the few statements of every request.
- * The connection is taken and given back through knex's pool, so the statement never runs inside
- * someone else's open transaction, and its statement is prepared once (cacheStatements). It is
- * announced as knex's own 'query' event, so whatever counts or logs statements still sees it.
- * SQLite only: the caller keeps a knex query for PostgreSQL, and a test runs both. Bindings are
- * given to better-sqlite3 as they are (strings and numbers; knex would turn a Date into a number).
+ * The statement never runs inside someone else's open transaction: when the pool's connection is
+ * idle (no transaction or query holds it, none waits for it), the statement runs on it at once,
+ * which is safe because better-sqlite3 is synchronous and nothing else can run until it returns;
+ * otherwise the connection is taken and given back through knex's pool, after whoever holds it.
+ * (Taking it through the pool cost two promises, a timer and tarn's bookkeeping per statement,
+ * about a tenth of what a signed-in page allocated.) Its statement is prepared once
+ * (cacheStatements), and it is announced as knex's own 'query' event, so whatever counts or logs
+ * statements still sees it. SQLite only: the caller keeps a knex query for PostgreSQL, and a test
+ * runs both. Bindings are given to better-sqlite3 as they are (strings and numbers; knex would
+ * turn a Date into a number).
  */
-async function onPooledSqlite<T>(db: Db, sql: string, bindings: readonly unknown[], method: string,
+function onPooledSqlite<T>(db: Db, sql: string, bindings: readonly unknown[], method: string,
   use: (statement: SqliteStatement) => T): Promise<T> {
-  const conn = (await db.client.acquireConnection()) as SqliteConnection & { __knexUid?: string };
-  try {
-    db.client.emit('query', { __knexUid: conn.__knexUid, method, sql, bindings });
-    return use(conn.prepare(sql));
-  } finally {
-    db.client.releaseConnection(conn);
+  const idle = idleSqliteConnection(db);
+  if (idle) {
+    try {
+      return Promise.resolve(runOn(db, idle, sql, bindings, method, use));
+    } catch (err) {
+      return Promise.reject(err as Error);
+    }
   }
+  return (async () => {
+    const conn = (await db.client.acquireConnection()) as PooledSqlite;
+    try {
+      return runOn(db, conn, sql, bindings, method, use);
+    } finally {
+      db.client.releaseConnection(conn);
+    }
+  })();
+}
+
+type PooledSqlite = SqliteConnection & { __knexUid?: string };
+
+function runOn<T>(db: Db, conn: PooledSqlite, sql: string, bindings: readonly unknown[], method: string,
+  use: (statement: SqliteStatement) => T): T {
+  db.client.emit('query', { __knexUid: conn.__knexUid, method, sql, bindings });
+  return use(conn.prepare(sql));
+}
+
+/** What this file reads of knex's pool (tarn): its counts, and its idle connections. */
+interface SqlitePool {
+  numUsed(): number;
+  numPendingAcquires(): number;
+  numPendingCreates(): number;
+  free?: { resource: PooledSqlite }[];
+}
+
+/** The pool's connection when nothing holds it or waits for it; null otherwise. */
+function idleSqliteConnection(db: Db): PooledSqlite | null {
+  const pool = db.client.pool as SqlitePool | undefined;
+  if (!pool || pool.numUsed() !== 0 || pool.numPendingAcquires() !== 0 || pool.numPendingCreates() !== 0) return null;
+  return pool.free?.[0]?.resource ?? null;
 }
 
 /**
