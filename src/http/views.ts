@@ -69,9 +69,22 @@ function sendPage(res: Response, view: string, model: Record<string, unknown>, s
     if (err) return res.req.next!(err);
     res.render('layout', { ...model, body }, (layoutErr, html) => {
       if (layoutErr) return res.req.next!(layoutErr);
-      res.send(html);
+      sendHtml(res, html);
     });
   });
+}
+
+/**
+ * The page as a string, as res.send would send it (type, length, no body for HEAD) but without
+ * copying it into a Buffer first: Node writes a string response with its headers in one piece,
+ * and that 16 KB copy per page was about a tenth of what a page allocated. (res.send's ETag and
+ * freshness check are off for pages: see baseMiddleware.)
+ */
+function sendHtml(res: Response, html: string): void {
+  if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', 'text/html; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(html));
+  if (res.req.method === 'HEAD') res.end();
+  else res.end(html, 'utf8');
 }
 
 /** Locals every view may use: the translation function, language, formatters and the user. */
