@@ -3,8 +3,10 @@
 // person in whatever order they come; but only what sorting needs is kept (whether a cell of theirs
 // is kept, their most urgent status, their earliest due date), not the cells: holding 100,000 cell
 // objects until the page was cut made the collector copy them all. The page's cells are filled by
-// the caller from a second read of its people (service.ts).
+// the caller from a second read of its people (service.ts). Cells come as numbers (outcomes.ts).
 import { REQUIREMENT_STATUSES } from '../organizations/requirements';
+import type { PersonInfo } from './cells';
+import { firstInOrder } from './first-in-order';
 import type { ReportCell, ReportPerson, ReportRow, ReportSort } from './types';
 
 /** A page person's cell from its row: the cell when the filters keep it, else 'filtered'. */
@@ -57,20 +59,23 @@ export function createMatrix() {
   const entries = new Map<number, Entry>();
 
   return {
-    /** One row of the query; `kept`: whether the filters keep the cell. */
-    add(row: ReportRow, kept: boolean): void {
-      let current = entries.get(row.userId);
+    /**
+     * One cell of a person: `status` its place in REQUIREMENT_STATUSES, `dueAt` in ms (NaN: none),
+     * `kept` whether the filters keep it.
+     */
+    add(userId: number, unitId: number | null, person: PersonInfo, status: number, dueAt: number, kept: boolean): void {
+      let current = entries.get(userId);
       if (!current) {
         current = {
-          person: { userId: row.userId, displayName: row.displayName, email: row.email, unitId: row.unitId, unitName: row.unitName, cells: {} },
+          person: { userId, displayName: person.displayName, email: person.email, unitId, unitName: person.unitName, cells: {} },
           kept: false, rank: REQUIREMENT_STATUSES.length, due: Infinity,
         };
-        entries.set(row.userId, current);
+        entries.set(userId, current);
       }
       if (!kept) return;
       current.kept = true;
-      current.rank = Math.min(current.rank, REQUIREMENT_STATUSES.indexOf(row.status));
-      if (row.dueAt) current.due = Math.min(current.due, row.dueAt.getTime());
+      current.rank = Math.min(current.rank, status);
+      if (!Number.isNaN(dueAt)) current.due = Math.min(current.due, dueAt);
     },
 
     /**
@@ -81,9 +86,9 @@ export function createMatrix() {
       const kept = [...entries.values()].filter((e) => e.kept);
       const pages = Math.max(1, Math.ceil(kept.length / size));
       const page = Math.min(Math.max(1, Math.floor(number)), pages);
-      // Only the page is needed in order, but a full sort of 10,000 entries takes a few ms.
-      kept.sort(comparator(sort));
-      return { people: kept.slice((page - 1) * size, page * size).map((e) => e.person), page, pages, total: kept.length };
+      // Only the people up to the page's last are put in order (every comparator ends on the user id: a total order).
+      const first = firstInOrder(kept, page * size, comparator(sort));
+      return { people: first.slice((page - 1) * size).map((e) => e.person), page, pages, total: kept.length };
     },
   };
 }

@@ -55,6 +55,8 @@ import type { AssignmentView } from '../organizations/assignments';
 import { keeps, memberOfRows, toReportRow, type CellRow, type CourseContext, type PersonInfo } from './cells';
 import { parseReportQuery } from './filters';
 import { createMatrix, PAGE_SIZE, setCell } from './matrix';
+import { visitOutcomes } from './outcome-pass';
+import { keepsOutcome, outcomeFilter, type CellOutcome } from './outcomes';
 import { COL, people, readFacts, type CourseSpec } from './store';
 import { createSummary } from './summary';
 import type { FilterProblem, ReportCourse, ReportFilters, ReportPage, ReportRow, ReportSort, ReportSummary } from './types';
@@ -114,18 +116,19 @@ export function createReportService({ db, clock, organizations, curriculum }: Re
     contexts: Map<number, CourseContext>;
     /** The required courses in the matrix's column order. */
     courseIds: number[];
-    names: Map<number, PersonInfo>;
+    /** Being read while the cells are (on PostgreSQL, side by side): await it before use. */
+    names: Promise<Map<number, PersonInfo>>;
     now: Date;
   }
 
-  async function cellSource(organizationId: number, filters: ReportFilters, names?: Map<number, PersonInfo>): Promise<CellSource | null> {
+  async function cellSource(organizationId: number, filters: ReportFilters): Promise<CellSource | null> {
     const required = (await requiredCourses(organizationId)).filter((c) => !filters.courseIds || filters.courseIds.includes(c.context.courseId));
     if (!required.length) return null;
     return {
       specs: required.map((c) => c.spec),
       contexts: new Map(required.map((c) => [c.context.courseId, c.context])),
       courseIds: required.map((c) => c.context.courseId),
-      names: names ?? await people(db, organizationId, filters.unitId),
+      names: people(db, organizationId, filters.unitId),
       now: clock.now(),
     };
   }
@@ -139,13 +142,26 @@ export function createReportService({ db, clock, organizations, curriculum }: Re
    */
   async function visitCells(organizationId: number, filters: ReportFilters, src: CellSource, o: { percent: boolean; userIds?: number[] }, visit: Visit): Promise<void> {
     const member = memberOfRows();
+    const names = await src.names;
     await readFacts(db, { organizationId, courses: src.specs, unitId: filters.unitId, percent: o.percent, userIds: o.userIds }, (r) => {
-      const person = src.names.get(Number(r[COL.userId]));
+      const person = names.get(Number(r[COL.userId]));
       // Someone who joined after the names were read is in the next report.
       if (!person) return;
       const row = toReportRow(r, person, src.contexts.get(Number(r[COL.courseId]))!, src.now, member(r));
       if (row) visit(row, keeps(row, filters));
     });
+  }
+
+  /**
+   * Every cell's outcome (status, due and completion dates: outcomes.ts) that the unit and course
+   * filters allow, in no order, with whether the status and date filters keep it: what the matrix's
+   * sorting and the summary need, without the cells' rows (outcome-pass.ts).
+   */
+  async function visitAllOutcomes(organizationId: number, filters: ReportFilters, src: CellSource,
+    visit: (userId: number, unitId: number | null, person: PersonInfo, o: CellOutcome, kept: boolean) => void): Promise<void> {
+    const filter = outcomeFilter(filters);
+    await visitOutcomes(db, { organizationId, unitId: filters.unitId, courses: src.specs, contexts: src.contexts, names: src.names, now: src.now },
+      (userId, unitId, person, _courseId, o) => visit(userId, unitId, person, o, keepsOutcome(o, filter)));
   }
 
   /**
@@ -158,8 +174,9 @@ export function createReportService({ db, clock, organizations, curriculum }: Re
   async function* orderedCells(organizationId: number, filters: ReportFilters, o: { order: 'id' | 'name'; after?: RowOptions['after']; percent: boolean }): AsyncGenerator<{ row: CellRow; kept: boolean }> {
     const src = await cellSource(organizationId, filters);
     if (!src) return;
-    let ids = [...src.names.keys()];
-    if (o.order === 'name') ids.sort((a, b) => byName(src.names.get(a)!, src.names.get(b)!) || a - b);
+    const names = await src.names;
+    let ids = [...names.keys()];
+    if (o.order === 'name') ids.sort((a, b) => byName(names.get(a)!, names.get(b)!) || a - b);
     else ids.sort((a, b) => a - b);
     if (o.after) ids = ids.filter((id) => id >= o.after!.userId);
     const coursePosition = new Map(src.courseIds.map((id, i) => [id, o.order === 'name' ? i : id]));
@@ -210,7 +227,7 @@ export function createReportService({ db, clock, organizations, curriculum }: Re
     async summary(organizationId: number, filters: ReportFilters): Promise<ReportSummary> {
       const summary = createSummary(filters, clock.now());
       const src = await cellSource(organizationId, filters);
-      if (src) await visitCells(organizationId, filters, src, { percent: false }, (row, kept) => kept && summary.add(row));
+      if (src) await visitAllOutcomes(organizationId, filters, src, (userId, unitId, person, o, kept) => kept && summary.add(userId, unitId, person.unitName, o.status, o.completedAt));
       return summary.result();
     },
 
@@ -219,9 +236,9 @@ export function createReportService({ db, clock, organizations, curriculum }: Re
       const matrix = createMatrix();
       const src = await cellSource(organizationId, filters);
       if (src) {
-        await visitCells(organizationId, filters, src, { percent: false }, (row, kept) => {
-          matrix.add(row, kept);
-          if (kept) summary.add(row);
+        await visitAllOutcomes(organizationId, filters, src, (userId, unitId, person, o, kept) => {
+          matrix.add(userId, unitId, person, o.status, o.dueAt, kept);
+          if (kept) summary.add(userId, unitId, person.unitName, o.status, o.completedAt);
         });
       }
       const size = page.size ?? PAGE_SIZE;
@@ -235,7 +252,8 @@ export function createReportService({ db, clock, organizations, curriculum }: Re
           if (person) setCell(person, row, kept);
         });
       }
-      const courses = (await this.courses(organizationId)).filter((c) => !filters.courseIds || filters.courseIds.includes(c.courseId));
+      // The columns: the required courses the filters keep, as cellSource found them (by title).
+      const courses = src ? src.courseIds.map((id) => src.contexts.get(id)!).map((c) => ({ courseId: c.courseId, slug: c.slug, title: c.title })) : [];
       return { courses, ...shown, pageSize: size, summary: summary.result() };
     },
 

@@ -71,7 +71,7 @@ export type FactsRow = unknown[];
 const ROW_LENGTH = Object.keys(COL).length;
 
 /** The organization's memberships the query asks for, as `m`: every read starts from it. */
-function members(db: Db, q: FactsQuery): Knex.QueryBuilder {
+export function members(db: Db, q: Pick<FactsQuery, 'organizationId' | 'unitId' | 'userIds'>): Knex.QueryBuilder {
   const m = db('memberships as m').where('m.organization_id', q.organizationId);
   if (q.unitId === null) m.whereNull('m.unit_id');
   else if (q.unitId !== undefined) m.where('m.unit_id', q.unitId);
