@@ -102,6 +102,8 @@ export async function seedOrganization(db: Db, curriculum: CurriculumService, o:
       await db.raw(`select setval(pg_get_serial_sequence('${table}', 'id'), (select max(id) from ${table}))`);
     }
   }
-  await db.raw('analyze');
+  // Statistics as each database has them in use: PostgreSQL's autovacuum gathers them soon after
+  // bulk inserts, so they are gathered here; the app never runs ANALYZE on SQLite (see seed.ts).
+  if (db.client.dialect === 'postgresql') await db.raw('analyze');
   return { organizationId, managerId: firstUser, staff: o.staff, courses: courses.length, cells: o.staff * courses.length };
 }
