@@ -14,6 +14,7 @@ import { auditOrigin } from '../audit/record';
 import { authorize } from '../access/policy';
 import { showErrorsOnForm } from '../http/error-handler';
 import { readUpload } from '../http/multipart';
+import { renderView } from '../http/views';
 import { badRequest, HttpError, notFound } from '../http/errors';
 import { guideRoutes } from './guide-routes';
 import { previewRoutes } from './preview-routes';
@@ -35,9 +36,6 @@ function keptValues(body: unknown): Record<string, string | string[]> {
   return values;
 }
 
-function renderString(res: Response, view: string, model: Record<string, unknown>): Promise<string> {
-  return new Promise((resolve, reject) => res.render(view, model, (err, html) => (err ? reject(err) : resolve(html))));
-}
 
 
 export function authoringRoutes({ authoring }: { authoring: AuthoringService }): Router {
@@ -186,7 +184,7 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
     let fileProblems: unknown[] = [];
     if (state.preview) {
       const p = await authoring.previewFile(slug, file, state.text);
-      previewHtml = await renderString(res, 'authoring/preview-fragment', { ...p, slug, file, paths: authorPaths });
+      previewHtml = renderView(res, 'authoring/preview-fragment', { ...p, slug, file, paths: authorPaths });
       fileProblems = p.fileProblems;
     }
     const line = typeof req.query.line === 'string' && /^\d{1,6}$/.test(req.query.line) ? Number(req.query.line) : null;
@@ -255,7 +253,7 @@ export function authoringRoutes({ authoring }: { authoring: AuthoringService }):
     const text = typeof req.body?.text === 'string' ? req.body.text : null;
     if (text === null) throw badRequest();
     const p = await authoring.previewFile(slug, file, text);
-    const html = await renderString(res, 'authoring/preview-fragment', { ...p, slug, file, paths: authorPaths });
+    const html = renderView(res, 'authoring/preview-fragment', { ...p, slug, file, paths: authorPaths });
     res.set('Cache-Control', 'no-store');
     res.type('html').send(html);
   });
