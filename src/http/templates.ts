@@ -59,11 +59,17 @@ export function createTemplates(dir: string) {
       if (!fn && view.byNames.size >= MAX_SHAPES) {
         fn = view.withLocals ??= ejs.compile(view.source, { filename: view.filename });
       } else if (!fn) {
-        fn = ejs.compile(view.source, {
+        const options = {
+          async: false as const,
           filename: view.filename,
           _with: false,
+          // EJS copies the data into an object with no prototype on every call, so that inside
+          // `with` no name resolves to Object.prototype's; a view reading only its data's own
+          // names as variables needs no copy. (EJS 7's option; @types/ejs describes EJS 3.)
+          unsafePrototypeLocals: true,
           destructuredLocals: names.filter((n) => IDENTIFIER.test(n) && !NOT_VARIABLES.has(n)),
-        });
+        };
+        fn = ejs.compile(view.source, options as ejs.Options) as ejs.TemplateFunction;
         view.byNames.set(key, fn);
       }
       return fn(data) as string;
