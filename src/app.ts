@@ -177,11 +177,11 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
   const registerAny = createLimiter(db, clock, { name: 'register', windowMs: 60 * minute, limit: 60 });
   const registerLimiter: RequestHandler = (req, res, next) => registerAny(req, res, (err) => (err ? next(err) : registerRefused(req, res, next)));
 
-  app.use(homeRoutes({ db }));
   // A learner's pages come first: they are most of the requests, and every router before the one
   // that answers costs each request a match against its routes. No two routes answer the same
   // method and path (test/http/route-overlap.test.ts), so the order decides nothing else.
   app.use(learningRoutes({ learning: services.learning, curriculum: services.curriculum, requiredCourses: (user) => services.organizations.requirements.forUser(user.id) }));
+  app.use(homeRoutes({ db }));
   app.use(sessionRoutes({ clock, limits, kept }));
   app.use(accountRoutes({
     accounts: services.accounts, passport, loginLimiter, registerLimiter, rememberSignIn: devices.remember,

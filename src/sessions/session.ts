@@ -1,6 +1,6 @@
 // The session a request carries (`req.session`): its data as plain enumerable fields, which are
 // what is stored (as JSON), and the methods passport and the routes call on it. The id is not a
-// field: it is `req.sessionID` and the session's non-enumerable `id`.
+// field: it is `req.sessionID` and the session's `id` getter.
 //
 // Features add their fields by augmenting SessionData:
 //   declare module '../sessions/session' { interface SessionData { csrfToken?: string } }
@@ -21,29 +21,34 @@ export interface SessionControl {
 type Callback = (err?: unknown) => void;
 
 export class Session {
-  declare readonly id: string;
-  declare private readonly control: SessionControl;
+  // Private fields: neither is part of what is stored (JSON.stringify sees only the data fields),
+  // nor copied by passport's keepSessionInfo.
+  readonly #id: string;
+  readonly #control: SessionControl;
 
   constructor(id: string, control: SessionControl, data?: Record<string, unknown>) {
-    // Not enumerable: neither is part of what is stored, nor copied by passport's keepSessionInfo.
-    Object.defineProperty(this, 'id', { value: id, enumerable: false });
-    Object.defineProperty(this, 'control', { value: control, enumerable: false });
+    this.#id = id;
+    this.#control = control;
     if (data) Object.assign(this, data);
+  }
+
+  get id(): string {
+    return this.#id;
   }
 
   /** A new session with a new id in place of this one (whose row is deleted): against fixation. */
   regenerate(callback: Callback): void {
-    this.control.regenerate(this).then(() => callback(), callback);
+    this.#control.regenerate(this).then(() => callback(), callback);
   }
 
   /** Writes the session now (passport does, after signing in); the end of the request then need not. */
   save(callback?: Callback): void {
-    this.control.save(this).then(() => callback?.(), (err) => callback?.(err));
+    this.#control.save(this).then(() => callback?.(), (err) => callback?.(err));
   }
 
   /** Deletes the session; the request goes on without one. */
   destroy(callback?: Callback): void {
-    this.control.destroy(this).then(() => callback?.(), (err) => callback?.(err));
+    this.#control.destroy(this).then(() => callback?.(), (err) => callback?.(err));
   }
 
   /** The stored form: the data fields as JSON. */
