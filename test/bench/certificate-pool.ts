@@ -10,7 +10,10 @@ import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb } from '../../src/db/knex';
-import { hashPassword } from '../../src/accounts/passwords';
+import pino from 'pino';
+import { createServices } from '../../src/services';
+import { systemClock } from '../../src/clock';
+import { codeAt, PERIOD_SECONDS } from '../../src/accounts/totp';
 import { loadCertificateFonts } from '../../src/certificates/fonts';
 import { createCertificateRenderer, type CertificateRecord } from '../../src/certificates/pdf';
 import { createRenderPool, defaultPoolSize } from '../../src/certificates/render-pool';
@@ -53,19 +56,31 @@ function stopApp(proc: ChildProcess): Promise<void> {
   });
 }
 
-/** Signs in through the real /login; the session cookie. */
-async function logIn(base: string, email: string): Promise<string> {
+/**
+ * Signs in through the real /login; the session cookie. With `totpSecret` (an administrator, who
+ * must have a second factor) the second step is answered with the code of the moment, as the
+ * person's authenticator app would show it.
+ */
+async function logIn(base: string, email: string, totpSecret?: string): Promise<string> {
   const cookieOf = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith('bw.sid='))?.split(';')[0];
-  const page = await fetch(`${base}/login`);
-  const token = /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1];
-  const res = await fetch(`${base}/login`, {
+  const tokenOf = async (res: Response) => /name="_csrf" value="([^"]+)"/.exec(await res.text())?.[1] ?? '';
+  const post = (path: string, cookie: string, form: Record<string, string>) => fetch(`${base}${path}`, {
     method: 'POST', redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookieOf(page) ?? '' },
-    body: new URLSearchParams({ _csrf: token ?? '', email, password: BENCH_PASSWORD }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body: new URLSearchParams(form).toString(),
   });
+  const page = await fetch(`${base}/login`);
+  const res = await post('/login', cookieOf(page) ?? '', { _csrf: await tokenOf(page), email, password: BENCH_PASSWORD });
   await res.arrayBuffer();
-  const cookie = cookieOf(res);
+  let cookie = cookieOf(res);
   if (res.status !== 303 || !cookie) throw new Error(`login as ${email} failed: ${res.status}`);
+  if (totpSecret) {
+    const step = await fetch(`${base}/login/second-factor`, { headers: { cookie } });
+    const done = await post('/login/second-factor', cookie, { _csrf: await tokenOf(step), code: codeAt(totpSecret, new Date()) });
+    await done.arrayBuffer();
+    cookie = cookieOf(done);
+    if (done.status !== 303 || !cookie) throw new Error(`second step for ${email} failed: ${done.status}`);
+  }
   return cookie;
 }
 
@@ -95,14 +110,20 @@ function load(url: string, cookies: string[], seconds: number, until?: Promise<u
 
 const p = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor((q / 100) * sorted.length))] ?? NaN;
 
-/** An administrator, and the widest range of whole days whose certificates number at most ZIP_CERTIFICATES. */
-async function prepare(setup: Setup): Promise<{ adminEmail: string; from: string; to: string; count: number }> {
+/**
+ * An administrator with a second factor (turned on through the real service, as the enrolment
+ * page does, its code for the step before now), and the widest range of whole days whose
+ * certificates number at most ZIP_CERTIFICATES.
+ */
+async function prepare(setup: Setup): Promise<{ adminEmail: string; totpSecret: string; from: string; to: string; count: number }> {
   const db = createDb({ databaseUrl: null, sqliteFile: setup.dbFile });
   try {
-    const adminEmail = 'bench-admin@example.org';
-    if (!(await db('users').where({ email: adminEmail }).first())) {
-      await db('users').insert({ email: adminEmail, display_name: 'Bench Admin', password_hash: await hashPassword(BENCH_PASSWORD), role: 'admin', locale: 'en', created_at: new Date() });
-    }
+    const adminEmail = `bench-admin-${Date.now()}@example.org`;
+    const services = createServices({ config: benchConfig(setup), db, clock: systemClock, logger: pino({ level: 'silent' }) });
+    const admin = await services.accounts.createUser({ email: adminEmail, displayName: 'Bench Admin', password: BENCH_PASSWORD, role: 'admin' });
+    const pending = (await services.secondFactor.pendingEnrolment(admin))!;
+    const earlier = new Date(Date.now() - PERIOD_SECONDS * 1000);
+    if (!(await services.secondFactor.confirmEnrolment(admin, codeAt(pending.secret, earlier), null))) throw new Error('enrolling the bench administrator failed');
     const rows = (await db('certificates').whereNull('superseded_at').select('issued_at').orderBy('issued_at')) as { issued_at: unknown }[];
     const days = rows.map((r) => new Date(r.issued_at as string | number | Date).toISOString().slice(0, 10));
     let count = 0;
@@ -113,7 +134,7 @@ async function prepare(setup: Setup): Promise<{ adminEmail: string; from: string
       count += n;
       last = day;
     }
-    return { adminEmail, from: days[0]!, to: last, count };
+    return { adminEmail, totpSecret: pending.secret, from: days[0]!, to: last, count };
   } finally {
     await db.destroy();
   }
@@ -136,16 +157,17 @@ async function poolRate(workers: number, records: CertificateRecord[], settings:
 export async function benchCertificatePool(o: { common: Setup; measuredUrl: string; learnerCookies: string[]; log: (line: string) => void }): Promise<void> {
   const { log } = o;
   log(`\nCertificates off the event loop: the module page at 10 connections alone, then while an administrator downloads a zip of certificates`);
-  const { adminEmail, from, to, count } = await prepare(o.common);
+  const { adminEmail, totpSecret, from, to, count } = await prepare(o.common);
   const { proc, base } = await startApp(o.common);
   try {
-    const admin = await logIn(base, adminEmail);
+    const admin = await logIn(base, adminEmail, totpSecret);
     const url = base + o.measuredUrl;
     const alone = await load(url, o.learnerCookies, DURATION_S);
     const zipStarted = process.hrtime.bigint();
     const zip = fetch(`${base}/admin/certificates.zip?from=${from}&to=${to}`, { headers: { cookie: admin } }).then(async (res) => {
       const body = Buffer.from(await res.arrayBuffer());
-      if (res.status !== 200) throw new Error(`zip: ${res.status} ${body.toString().slice(0, 200)}`);
+      // A page instead of the zip (the sign-in or the second-factor enrolment) is a failure too.
+      if (res.status !== 200 || !/zip/.test(res.headers.get('content-type') ?? '')) throw new Error(`zip: ${res.status} ${res.headers.get('content-type')} ${body.toString().slice(0, 200)}`);
       return { bytes: body.length, seconds: Number(process.hrtime.bigint() - zipStarted) / 1e9 };
     });
     const during = await load(url, o.learnerCookies, 0, zip.catch(() => undefined));
