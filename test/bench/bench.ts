@@ -31,7 +31,7 @@ import { benchChangeReport } from './change-report';
 import { benchCertificatePool } from './certificate-pool';
 import { benchReports } from './reports';
 import { benchProcesses } from './processes';
-import { BENCH_PASSWORD, SERVER_NODE_FLAGS, benchConfig, type AppStats, type ChildMessage, type ParentMessage, type ServerSetup, type ServerStats } from './common';
+import { BENCH_PASSWORD, benchConfig, type AppStats, type ChildMessage, type ParentMessage, type ServerSetup, type ServerStats } from './common';
 
 interface AcResult {
   errors: number;
@@ -72,7 +72,7 @@ class Child {
   static start(key: ServerKey, setup: ServerSetup, execArgv: string[] = []): Promise<Child> {
     const proc = fork(path.join(__dirname, 'server.js'), [], {
       env: { ...process.env, BENCH_SETUP: JSON.stringify(setup) },
-      execArgv: [...SERVER_NODE_FLAGS, ...execArgv],
+      execArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     return new Promise((resolve, reject) => {

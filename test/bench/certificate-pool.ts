@@ -19,7 +19,7 @@ import { createCertificateRenderer, type CertificateRecord } from '../../src/cer
 import { createRenderPool, defaultPoolSize } from '../../src/certificates/render-pool';
 import { createI18n } from '../../src/i18n';
 import { generateCode } from '../../src/certificates/codes';
-import { BENCH_PASSWORD, SERVER_NODE_FLAGS, benchConfig, type ChildMessage, type ParentMessage, type ServerSetup } from './common';
+import { BENCH_PASSWORD, benchConfig, type ChildMessage, type ParentMessage, type ServerSetup } from './common';
 
 // autocannon ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -38,7 +38,6 @@ type Setup = Pick<ServerSetup, 'tmpDir' | 'dbFile' | 'curriculumDir'>;
 function startApp(setup: Setup): Promise<{ proc: ChildProcess; base: string }> {
   const proc = fork(path.join(__dirname, 'server.js'), [], {
     env: { ...process.env, BENCH_SETUP: JSON.stringify({ mode: 'app', ...setup } satisfies ServerSetup) },
-    execArgv: SERVER_NODE_FLAGS,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {

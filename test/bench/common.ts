@@ -49,15 +49,6 @@ export type ParentMessage = { type: 'stats'; reset: boolean } | { type: 'stop' }
 
 export const BENCH_PASSWORD = 'bench password, not secret';
 
-/**
- * The Node flags `npm start` gives the server (package.json; test/server/start-flags.test.ts keeps
- * the two the same), so the bench's servers run as production does. A young generation of 64 MB a
- * semi-space (V8's default is 16) is collected a quarter as often; a collection's cost follows
- * what survives, not what died, so each page's short-lived objects cost less. Same-process A/B
- * runs of the signed-in page, CPU per request: 32 MB against 16, 0.89; 64 against 32, 0.885;
- * 128 against 64, 0.97 (within the noise), so 64. It costs up to about 128 MB more memory when busy.
- */
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
 
 /** The app's configuration for the bench, through the real loader (so new settings get their defaults). */
 export function benchConfig(setup: Pick<ServerSetup, 'tmpDir' | 'curriculumDir'>): Config {
