@@ -49,7 +49,6 @@ export type ParentMessage = { type: 'stats'; reset: boolean } | { type: 'stop' }
 
 export const BENCH_PASSWORD = 'bench password, not secret';
 
-
 /** The app's configuration for the bench, through the real loader (so new settings get their defaults). */
 export function benchConfig(setup: Pick<ServerSetup, 'tmpDir' | 'curriculumDir'>): Config {
   return loadConfig({
