@@ -16,6 +16,7 @@ import { scheduleReminders } from './reminders/schedule';
 import { scheduleRetention } from './privacy/retention';
 import { pruneKept } from './sessions/store';
 import { pruneSentEmail } from './mail/outbox';
+import { pruneUploadHolds } from './authoring/zip-transfer';
 
 export interface StartOptions {
   /** Development mode: signed-in administrators and trainers see curriculum problems on every page. */
@@ -66,6 +67,8 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     pruneKept(db, systemClock.now().getTime()).catch((err) => logger.warn({ err }, 'kept submissions prune failed'));
     // Sent email holds addresses and names: kept for a quarter (src/mail/outbox.ts).
     pruneSentEmail(db, systemClock.now()).catch((err) => logger.warn({ err }, 'sent email prune failed'));
+    // A course zip waiting for its trainer's answer waits a day (src/authoring/zip-transfer.ts).
+    pruneUploadHolds(db, systemClock.now()).catch((err) => logger.warn({ err }, 'upload holds prune failed'));
   }, 60 * 60 * 1000);
   pruneTimer.unref();
   const mail = startMailWorker({ config, db, clock: systemClock, logger });

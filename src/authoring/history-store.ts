@@ -104,6 +104,7 @@ export async function deleteHold(db: Db, token: string): Promise<void> {
   await db('course_upload_holds').where({ token }).delete();
 }
 
-export async function deleteHoldsBefore(db: Db, before: Date): Promise<void> {
-  await db('course_upload_holds').where('created_at', '<', before).delete();
+/** Deletes the holds made before `before`; how many there were. */
+export async function deleteHoldsBefore(db: Db, before: Date): Promise<number> {
+  return db('course_upload_holds').where('created_at', '<', before).delete();
 }

@@ -15,6 +15,7 @@ import { mismatchedMedia } from './media';
 import crypto from 'node:crypto';
 import type { CourseFiles } from '../curriculum/parse';
 import * as history from './history-store';
+import type { Db } from '../db/knex';
 import { keepCurrent, recordSave } from './history';
 
 /** A zip upload waiting for the trainer to say whether it may replace the draft at its address. */
@@ -28,7 +29,15 @@ export interface Held {
 }
 
 /** How long a held upload waits for its answer. */
-const HOLD_HOURS = 24;
+export const HOLD_HOURS = 24;
+
+/**
+ * Deletes the uploads whose answer never came (past HOLD_HOURS): the server does so every hour,
+ * and each new upload too, so an abandoned one does not wait for the next upload to go.
+ */
+export function pruneUploadHolds(db: Db, now: Date): Promise<number> {
+  return history.deleteHoldsBefore(db, new Date(now.getTime() - HOLD_HOURS * 3600_000));
+}
 
 /** A course zip to download: its file name, and what writes it to the response. */
 export interface CourseZip {
@@ -161,7 +170,7 @@ export function zipOperations(ctx: AuthoringContext) {
     const token = crypto.randomBytes(32).toString('hex');
     const now = clock.now();
     await db.transaction(async (trx) => {
-      await history.deleteHoldsBefore(trx, new Date(now.getTime() - HOLD_HOURS * 3600_000));
+      await pruneUploadHolds(trx, now);
       await history.insertHold(trx, { token, userId: user.id, slug, files: await storeCourseFiles(trx, files), at: now });
     });
     return describeHold(token, slug);

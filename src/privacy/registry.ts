@@ -440,7 +440,7 @@ export const PRIVACY_REGISTRY: Record<string, TableEntry> = {
   course_upload_holds: {
     purpose: 'A zip upload waiting for the trainer to confirm it may replace a draft.',
     visibleTo: 'the trainer who uploaded it',
-    retention: 'Until confirmed or abandoned; deleted at erasure.',
+    retention: 'Until confirmed, or at most a day (an abandoned upload is deleted within the hour after); deleted at erasure.',
     holder: 'user_id',
     columns: {
       token: personal('Confirmation token. Omitted: a credential.', 'omit', 'delete-row'), user_id: personal('Who uploaded it.', 'omit', 'delete-row'),
