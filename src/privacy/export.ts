@@ -29,6 +29,12 @@ function plain(value: unknown): ExportValue {
 }
 
 /** Dates as SQLite keeps them (epoch ms in a timestamp column) are shown as dates too. */
+/** Every web address in a text replaced by a note (registry.ts: `export-without-links`). */
+export const LINK_REMOVED = '[link left out of this download]';
+export function linksRemoved(value: ExportValue): ExportValue {
+  return typeof value === 'string' ? value.replace(/https?:\/\/[^\s<>"']+/g, LINK_REMOVED) : value;
+}
+
 function dated(column: string, value: ExportValue): ExportValue {
   const isTime = /(_at|_on)$/.test(column) || column === 'at';
   if (isTime && typeof value === 'number' && value > 0) return new Date(value).toISOString();
@@ -66,7 +72,8 @@ export function createExporter({ db, records }: { db: Db; records?: Pick<Assessm
       const email = await store.emailOf(db, userId);
       for (const [table, entry] of Object.entries(PRIVACY_REGISTRY)) {
         if (!entry.holder && !entry.emailColumn) continue;
-        const columns = Object.entries(entry.columns).filter(([, c]) => c.export === 'export').map(([name]) => name);
+        const columns = Object.entries(entry.columns).filter(([, c]) => c.export !== 'omit').map(([name]) => name);
+        const withoutLinks = new Set(Object.entries(entry.columns).filter(([, c]) => c.export === 'export-without-links').map(([name]) => name));
         if (!columns.length) continue;
         // By the holder column where there is one (it already covers rows addressed to them), else by email.
         const rows = entry.holder
@@ -74,7 +81,8 @@ export function createExporter({ db, records }: { db: Db; records?: Pick<Assessm
           : email ? await store.rowsAddressedTo(db, table, entry.emailColumn!, email, columns) : [];
         if (!rows.length) continue;
         const sortKey = SORT_KEYS.find((k) => columns.includes(k));
-        const out = rows.map((r) => Object.fromEntries(columns.map((c) => [c, dated(c, plain(r[c]))])) as ExportRow);
+        const value = (r: Record<string, unknown>, c: string) => (withoutLinks.has(c) ? linksRemoved(plain(r[c])) : dated(c, plain(r[c])));
+        const out = rows.map((r) => Object.fromEntries(columns.map((c) => [c, value(r, c)])) as ExportRow);
         if (sortKey) out.sort((a, b) => String(a[sortKey]).localeCompare(String(b[sortKey]), 'en', { numeric: true }));
         tables[table] = out;
       }

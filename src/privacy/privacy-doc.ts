@@ -14,6 +14,12 @@ const ERASURE: Record<ColumnEntry['erasure'], string> = {
   keep: 'kept',
 };
 
+const EXPORTED: Record<ColumnEntry['export'], string> = {
+  export: 'yes',
+  'export-without-links': 'yes, without its links',
+  omit: 'no',
+};
+
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export function renderRegistrySection(): string {
@@ -28,7 +34,7 @@ export function renderRegistrySection(): string {
     out.push('| Column | Why it is kept | In the download | At erasure |', '|---|---|---|---|');
     for (const [column, c] of Object.entries(t.columns)) {
       if (!c.personal) continue;
-      out.push(`| \`${column}\` | ${cell(c.purpose)} | ${c.export === 'export' ? 'yes' : 'no'} | ${ERASURE[c.erasure]} |`);
+      out.push(`| \`${column}\` | ${cell(c.purpose)} | ${EXPORTED[c.export]} | ${ERASURE[c.erasure]} |`);
     }
     out.push('');
   }

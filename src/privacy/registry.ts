@@ -15,11 +15,13 @@
 //   account (whose name and email are gone) or at a pseudonym nobody can link to it;
 // - `keep`: not personal, or not the erased person's (e.g. another person's id): left as it is.
 //
-// Export rules: `export` (in the person's download), `omit` (not in it, with the reason in
+// Export rules: `export` (in the person's download), `export-without-links` (in it, with every
+// web address replaced by a note: an email's link may still sign in, reset a password or join an
+// organization, and a download is a file that travels), `omit` (not in it, with the reason in
 // `purpose`: a secret such as a password hash, or a value about someone else).
 
 export type ErasureRule = 'erase' | 'null' | 'keep-anonymised' | 'delete-row' | 'keep';
-export type ExportRule = 'export' | 'omit';
+export type ExportRule = 'export' | 'export-without-links' | 'omit';
 
 export interface ColumnEntry {
   /** Does the value, alone or with the row's other columns, relate to an identifiable person? */
@@ -298,7 +300,7 @@ export const PRIVACY_REGISTRY: Record<string, TableEntry> = {
     columns: {
       id: fact('Row identity.'), kind: fact('What the message is.', 'export'),
       recipient: personal('Recipient address.', 'export', 'delete-row'), subject: personal('Subject.', 'export', 'delete-row'),
-      text_body: personal('Body (may name people).', 'export', 'delete-row'), html_body: personal('Body (may name people).', 'omit', 'delete-row'),
+      text_body: personal('Body (may name people). Exported without its links: one may still be valid.', 'export-without-links', 'delete-row'), html_body: personal('Body (may name people).', 'omit', 'delete-row'),
       dedupe_key: personal('Names the event (may carry user ids).', 'omit', 'delete-row'),
       created_at: fact('When queued.', 'export'), attempts: fact('Tries.'), next_attempt_at: fact('Next try.'),
       sent_at: fact('When sent.', 'export'), failed_at: fact('When given up.'), last_error: fact('SMTP error.'),

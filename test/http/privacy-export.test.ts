@@ -7,6 +7,7 @@ import { makeOrganization, makeMember } from '../support/organizations';
 import { makeUser, signIn } from '../support/factories';
 import { publishAssessmentCourse, takeSurveyCourse, surveyAnswers, answerByService } from '../support/assessment';
 import { enqueueEmail } from '../../src/mail/outbox';
+import { LINK_REMOVED } from '../../src/privacy/export';
 
 let t: TestApp;
 beforeAll(async () => { t = await createTestApp(); });
@@ -22,7 +23,9 @@ test('the JSON download and the readable page hold the person\'s data and nothin
   await answerByService(t, member.user, graded.slug, 'start', 'start--border', [1]);
   await answerByService(t, other.user, graded.slug, 'start', 'start--border', [0]);
   // Email kept in the outbox is found by its address (in any case), the other person's is not.
-  await enqueueEmail(t.testDb.db, { kind: 'test_note', to: member.email.toUpperCase(), subject: 'Your course', text: 'Hello', dedupeKey: 'export-a' }, t.clock.now());
+  // Its links are left out: one may still reset a password or join an organization.
+  const link = 'https://bridgework.test/password/reset/Zq8xN3vR0tLk2mW9yB4cD7fH1jP5sU6a';
+  await enqueueEmail(t.testDb.db, { kind: 'test_note', to: member.email.toUpperCase(), subject: 'Your course', text: `Hello. Choose a password: ${link}\nThanks.`, dedupeKey: 'export-a' }, t.clock.now());
   await enqueueEmail(t.testDb.db, { kind: 'test_note', to: other.email, subject: 'Their course', text: 'Hello', dedupeKey: 'export-b' }, t.clock.now());
 
   const res = await member.agent.get('/account/data.json').expect(200);
@@ -40,7 +43,8 @@ test('the JSON download and the readable page hold the person\'s data and nothin
   expect(data.tables.survey_responses!.map((r) => r.phase).sort()).toEqual(['post', 'pre']);
   expect(JSON.parse(String(data.tables.survey_responses!.find((r) => r.phase === 'pre')!.answers))).toEqual(surveyAnswers(graded.course, 2));
   expect(JSON.stringify(data.tables.survey_responses)).not.toContain('respondent');
-  expect(data.tables.outbox).toEqual([expect.objectContaining({ subject: 'Your course', kind: 'test_note' })]);
+  expect(data.tables.outbox).toEqual([expect.objectContaining({ subject: 'Your course', kind: 'test_note', text_body: `Hello. Choose a password: ${LINK_REMOVED}\nThanks.` })]);
+  expect(res.text).not.toContain('Zq8xN3vR0tLk2mW9yB4cD7fH1jP5sU6a');
 
   // Nothing secret, nothing of another person.
   const text = res.text;
