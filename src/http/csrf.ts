@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { csrfFailed } from './errors';
+import { equalSecrets } from '../hash';
 
 declare module '../sessions/session' {
   interface SessionData {
@@ -11,12 +12,6 @@ declare module '../sessions/session' {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-function sameToken(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && crypto.timingSafeEqual(ab, bb);
-}
 
 export const csrfProtection: RequestHandler = (req, res, next) => {
   res.locals.csrfToken = () => {
@@ -32,6 +27,6 @@ export const csrfProtection: RequestHandler = (req, res, next) => {
   const inQuery = req.is('multipart/form-data') && typeof req.query._csrf === 'string' ? req.query._csrf : undefined;
   const sent = (req.body && typeof req.body._csrf === 'string' ? req.body._csrf : undefined) ?? req.get('x-csrf-token') ?? inQuery;
   const expected = req.session?.csrfToken;
-  if (!sent || !expected || !sameToken(sent, expected)) return next(csrfFailed());
+  if (!sent || !expected || !equalSecrets(sent, expected)) return next(csrfFailed());
   next();
 };

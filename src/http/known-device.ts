@@ -9,6 +9,7 @@
 // the account's email under the session secret: it names no account in clear and cannot be made
 // without the secret. It is a tag, not a credential: it never signs anyone in.
 import crypto from 'node:crypto';
+import { readCookie } from './cookies';
 import type { Request, Response } from 'express';
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
@@ -28,13 +29,7 @@ export function knownDevices({ secret, secure }: { secret: string; secure: boole
   const name = secure ? '__Host-bw.known' : 'bw.known';
   const tagOf = (email: string) => crypto.createHmac('sha256', secret)
     .update(`known-device\n${email.trim().toLowerCase()}`).digest('base64url').slice(0, 22);
-  const tagsIn = (req: Request): string[] => {
-    for (const part of String(req.headers.cookie ?? '').split(';')) {
-      const at = part.indexOf('=');
-      if (at > 0 && part.slice(0, at).trim() === name) return part.slice(at + 1).trim().split('.').filter((t) => TAG.test(t));
-    }
-    return [];
-  };
+  const tagsIn = (req: Request): string[] => (readCookie(req.headers.cookie, name) ?? '').split('.').filter((t) => TAG.test(t));
   return {
     recognises(req, email) {
       const wanted = Buffer.from(tagOf(email));

@@ -2,6 +2,7 @@
 // percent-encoded. This is the format express-session (through cookie-signature) wrote, so
 // sessions signed in before Bridgework kept its own sessions stay valid.
 import crypto from 'node:crypto';
+import { equalSecrets } from '../hash';
 
 export function signSessionId(sid: string, secret: string): string {
   return `s:${sid}.${crypto.createHmac('sha256', secret).update(sid).digest('base64').replace(/=+$/, '')}`;
@@ -31,30 +32,11 @@ function verify(value: string, secret: string): string | null {
   const dot = value.lastIndexOf('.');
   if (dot < 2) return null;
   const sid = value.slice(2, dot);
-  const expected = Buffer.from(signSessionId(sid, secret));
-  const given = Buffer.from(value);
-  if (expected.length !== given.length || !crypto.timingSafeEqual(expected, given)) return null;
+  if (!equalSecrets(signSessionId(sid, secret), value)) return null;
   const values = verified(secret);
   if (values.size >= MAX_VERIFIED) values.clear();
   values.set(value, sid);
   return sid;
-}
-
-/** The value of one cookie in a Cookie header, percent-decoded; null when absent or malformed. */
-export function readCookie(header: string | undefined, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
-    let value = part.slice(eq + 1).trim();
-    if (value.startsWith('"') && value.endsWith('"') && value.length > 1) value = value.slice(1, -1);
-    try {
-      return value.includes('%') ? decodeURIComponent(value) : value;
-    } catch {
-      return null;
-    }
-  }
-  return null;
 }
 
 export interface SessionCookieOptions {

@@ -9,7 +9,8 @@ import type { Db } from '../db/knex';
 import type { Clock } from '../clock';
 import { safeLocalPath } from '../http/guards';
 import * as store from './store';
-import { sha256Hex as sha256 } from '../hash';
+import { equalSecrets, sha256Hex as sha256 } from '../hash';
+import { readCookie } from '../http/cookies';
 
 /** How long a kept submission waits for its owner to sign in again. */
 export const KEPT_TTL_MS = 60 * 60 * 1000;
@@ -27,21 +28,8 @@ export function keptCookieName(secure: boolean): string {
 }
 
 function keptToken(req: Request, secure: boolean): string | null {
-  const name = keptCookieName(secure);
-  for (const part of String(req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === name) {
-      const value = v.join('=');
-      return /^[A-Za-z0-9_-]{43}$/.test(value) ? value : null;
-    }
-  }
-  return null;
-}
-
-function sameToken(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && crypto.timingSafeEqual(ab, bb);
+  const value = readCookie(req.headers.cookie, keptCookieName(secure));
+  return value !== null && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : null;
 }
 
 /**
@@ -54,7 +42,7 @@ export function keepableFields(req: Request, expiredCsrfToken: string | undefine
   const body = req.body as Record<string, unknown> | undefined;
   if (!body || typeof body !== 'object') return null;
   const sent = typeof body._csrf === 'string' ? body._csrf : '';
-  if (!expiredCsrfToken || !sent || !sameToken(sent, expiredCsrfToken)) return null;
+  if (!expiredCsrfToken || !sent || !equalSecrets(sent, expiredCsrfToken)) return null;
   const fields: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(body)) {
     if (k === '_csrf' || k === KEPT_FIELD) continue;

@@ -15,7 +15,8 @@
 import crypto from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import type { KnexSessionStore, LoadedSession } from '../http/session-store';
-import { readCookie, sessionCookie, signSessionId, unsignSessionId } from './cookie';
+import { readCookie } from '../http/cookies';
+import { sessionCookie, signSessionId, unsignSessionId } from './cookie';
 import { Session, type SessionControl } from './session';
 
 export interface SessionOptions {

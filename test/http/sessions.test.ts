@@ -7,7 +7,8 @@ import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/app';
 import { makeUser, signedInUser } from '../support/factories';
 import { SESSION_COOKIE } from '../../src/http/session-store';
-import { readCookie, signSessionId, unsignSessionId } from '../../src/sessions/cookie';
+import { signSessionId, unsignSessionId } from '../../src/sessions/cookie';
+import { readCookie } from '../../src/http/cookies';
 
 let t: TestApp;
 beforeAll(async () => { t = await createTestApp(); });
