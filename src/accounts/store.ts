@@ -1,5 +1,5 @@
 // Knex queries for users and the one-time setup tokens.
-import { isSqlite, isUniqueViolation, sqliteFirst, sqlTemplate, type Db, type SqlTemplate } from '../db/knex';
+import { isSqlite, isUniqueViolation, sqliteFirst, sqlTemplateOf, type Db } from '../db/knex';
 import { conflict } from '../http/errors';
 import { toNumber } from '../db/values';
 import { UNCLAIMED_PASSWORD_HASH } from './passwords';
@@ -53,16 +53,7 @@ const sessionWithUser = (db: Db) => db('sessions as s')
  * statement, skipping knex's per-query building and runner on every signed-in request; PostgreSQL
  * runs the query through knex.
  */
-const sqliteSessionQuery = new WeakMap<Db, SqlTemplate>();
-function sessionWithUserSqlite(db: Db): SqlTemplate {
-  let template = sqliteSessionQuery.get(db);
-  if (template === undefined) {
-    const SID = '\u0000sid';
-    template = sqlTemplate(sessionWithUser(db).where('s.sid', SID).first(SESSION_WITH_USER_COLUMNS), [SID]);
-    sqliteSessionQuery.set(db, template);
-  }
-  return template;
-}
+const sessionWithUserSqlite = sqlTemplateOf(['\u0000sid'], (db, sid) => sessionWithUser(db).where('s.sid', sid).first(SESSION_WITH_USER_COLUMNS));
 
 export async function findSessionWithUser(db: Db, sid: string): Promise<SessionRow | null> {
   const template = isSqlite(db) ? sessionWithUserSqlite(db) : null;

@@ -188,6 +188,19 @@ export function sqlTemplate(query: Knex.QueryBuilder, markers: readonly string[]
   return { sql, bind: (...values) => bindings.map((b, i) => (places[i] >= 0 ? values[places[i]] : b)) };
 }
 
+/**
+ * A query's template, built once per knex instance: `build` makes the query with the markers in
+ * place of its inputs (see sqlTemplate). For a hot-path SQLite statement run by sqliteFirst/sqliteAll.
+ */
+export function sqlTemplateOf<M extends string>(markers: readonly M[], build: (db: Db, ...markers: M[]) => Knex.QueryBuilder): (db: Db) => SqlTemplate {
+  const built = new WeakMap<Db, SqlTemplate>();
+  return (db) => {
+    let template = built.get(db);
+    if (template === undefined) built.set(db, (template = sqlTemplate(build(db, ...markers), markers)));
+    return template;
+  };
+}
+
 /** The first row a SQLite select returns, or undefined (see onPooledSqlite). */
 export function sqliteFirst(db: Db, sql: string, bindings: readonly unknown[]): Promise<Record<string, unknown> | undefined> {
   return onPooledSqlite(db, sql, bindings, 'first', (st) => st.get(bindings) as Record<string, unknown> | undefined);

@@ -1,5 +1,5 @@
 // Knex queries for enrolments, module progress and completions.
-import { isSqlite, sqliteAll, sqlTemplate, type Db, type SqlTemplate } from '../db/knex';
+import { isSqlite, sqliteAll, sqlTemplateOf, type Db } from '../db/knex';
 import { toDateOrNull, toNumber, toNumberOrNull } from '../db/values';
 
 export interface CourseState {
@@ -21,17 +21,7 @@ const courseStateQuery = (db: Db, slug: string, userId: number | string) => db('
  * statement: the module page runs it on every request, and knex's building and runner cost about
  * as much as the statement itself. PostgreSQL runs the query through knex; a test runs both.
  */
-const sqliteCourseState = new WeakMap<Db, SqlTemplate>();
-function courseStateSqlite(db: Db): SqlTemplate {
-  let template = sqliteCourseState.get(db);
-  if (template === undefined) {
-    const SLUG = '\u0000slug';
-    const USER = '\u0000user';
-    template = sqlTemplate(courseStateQuery(db, SLUG, USER), [SLUG, USER]);
-    sqliteCourseState.set(db, template);
-  }
-  return template;
-}
+const courseStateSqlite = sqlTemplateOf(['\u0000slug', '\u0000user'], courseStateQuery);
 
 /**
  * A course and one learner's place in it, in one statement: the course, their enrolment and every
@@ -39,9 +29,8 @@ function courseStateSqlite(db: Db): SqlTemplate {
  */
 export async function courseState(db: Db, slug: string, userId: number | null): Promise<CourseState | null> {
   const user = userId ?? -1;
-  const rows = isSqlite(db)
-    ? await sqliteAll(db, courseStateSqlite(db).sql, courseStateSqlite(db).bind(slug, user))
-    : await courseStateQuery(db, slug, user);
+  const template = isSqlite(db) ? courseStateSqlite(db) : null;
+  const rows = template ? await sqliteAll(db, template.sql, template.bind(slug, user)) : await courseStateQuery(db, slug, user);
   if (rows.length === 0) return null;
   const first = rows[0];
   return {
