@@ -31,7 +31,7 @@ import { benchChangeReport } from './change-report';
 import { benchCertificatePool } from './certificate-pool';
 import { benchReports } from './reports';
 import { benchProcesses } from './processes';
-import { BENCH_PASSWORD, benchConfig, type AppStats, type ChildMessage, type ParentMessage, type ServerSetup, type ServerStats } from './common';
+import { benchConfig, logIn, type AppStats, type ChildMessage, type ParentMessage, type ServerSetup, type ServerStats } from './common';
 
 interface AcResult {
   errors: number;
@@ -115,13 +115,6 @@ class Child {
 
 // ---- signing in and capturing the page ------------------------------------------------------
 
-function sessionCookie(res: Response): string | null {
-  for (const c of res.headers.getSetCookie()) {
-    if (c.startsWith('bw.sid=')) return c.split(';')[0]!;
-  }
-  return null;
-}
-
 const CSRF = /name="_csrf" value="([^"]+)"/g;
 /** The session-warning dialog's seconds left, which count down between two GETs of one session. */
 const SECONDS_LEFT = /data-seconds="(\d+)" data-warn-seconds="(\d+)" data-final="(1?)"/;
@@ -135,25 +128,6 @@ function sessionTimeLeftOf(html: string): { seconds: number; warnSeconds: number
   const m = SECONDS_LEFT.exec(html);
   if (!m) throw new Error('no session-warning dialog on the signed-in module page');
   return { seconds: Number(m[1]), warnSeconds: Number(m[2]), final: m[3] === '1' };
-}
-
-/** Signs in through the real /login (CSRF token from the login page); returns the session cookie. */
-async function logIn(base: string, email: string): Promise<string> {
-  const page = await fetch(`${base}/login`);
-  const html = await page.text();
-  const pre = sessionCookie(page);
-  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-  if (!pre || !token) throw new Error(`login page gave no session or CSRF token (status ${page.status})`);
-  const res = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: pre },
-    body: new URLSearchParams({ _csrf: token, email, password: BENCH_PASSWORD }).toString(),
-  });
-  await res.arrayBuffer();
-  const cookie = sessionCookie(res);
-  if (res.status !== 303 || !cookie) throw new Error(`login as ${email} failed: ${res.status}`);
-  return cookie;
 }
 
 async function getPage(url: string, cookie?: string): Promise<{ status: number; body: Buffer }> {

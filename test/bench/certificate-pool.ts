@@ -19,7 +19,7 @@ import { createCertificateRenderer, type CertificateRecord } from '../../src/cer
 import { createRenderPool, defaultPoolSize } from '../../src/certificates/render-pool';
 import { createI18n } from '../../src/i18n';
 import { generateCode } from '../../src/certificates/codes';
-import { BENCH_PASSWORD, benchConfig, type ChildMessage, type ParentMessage, type ServerSetup } from './common';
+import { BENCH_PASSWORD, benchConfig, logIn, type ChildMessage, type ParentMessage, type ServerSetup } from './common';
 
 // autocannon ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -53,34 +53,6 @@ function stopApp(proc: ChildProcess): Promise<void> {
     if (proc.connected) proc.send({ type: 'stop' } satisfies ParentMessage);
     else proc.kill('SIGTERM');
   });
-}
-
-/**
- * Signs in through the real /login; the session cookie. With `totpSecret` (an administrator, who
- * must have a second factor) the second step is answered with the code of the moment, as the
- * person's authenticator app would show it.
- */
-async function logIn(base: string, email: string, totpSecret?: string): Promise<string> {
-  const cookieOf = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith('bw.sid='))?.split(';')[0];
-  const tokenOf = async (res: Response) => /name="_csrf" value="([^"]+)"/.exec(await res.text())?.[1] ?? '';
-  const post = (path: string, cookie: string, form: Record<string, string>) => fetch(`${base}${path}`, {
-    method: 'POST', redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
-    body: new URLSearchParams(form).toString(),
-  });
-  const page = await fetch(`${base}/login`);
-  const res = await post('/login', cookieOf(page) ?? '', { _csrf: await tokenOf(page), email, password: BENCH_PASSWORD });
-  await res.arrayBuffer();
-  let cookie = cookieOf(res);
-  if (res.status !== 303 || !cookie) throw new Error(`login as ${email} failed: ${res.status}`);
-  if (totpSecret) {
-    const step = await fetch(`${base}/login/second-factor`, { headers: { cookie } });
-    const done = await post('/login/second-factor', cookie, { _csrf: await tokenOf(step), code: codeAt(totpSecret, new Date()) });
-    await done.arrayBuffer();
-    cookie = cookieOf(done);
-    if (done.status !== 303 || !cookie) throw new Error(`second step for ${email} failed: ${done.status}`);
-  }
-  return cookie;
 }
 
 /** Latencies (ms, sorted) of 200 responses to `url` at 10 connections, for `seconds` after a 1 s warm-up, or until `until` settles. */

@@ -1,5 +1,6 @@
 // Shared by the bench orchestrator (bench.ts) and its server children (server.ts).
 import { loadConfig, type Config } from '../../src/config';
+import { codeAt } from '../../src/accounts/totp';
 
 /** What the parent tells a server child, as JSON in BENCH_SETUP. */
 export interface ServerSetup {
@@ -63,4 +64,35 @@ export function benchConfig(setup: Pick<ServerSetup, 'tmpDir' | 'curriculumDir'>
     SIGNATORY_TITLE: 'Director of Training',
     PAPER_SIZE: 'LETTER',
   });
+}
+
+/**
+ * Signs in through the real /login; the session cookie. With `totpSecret` (an administrator, who
+ * must have a second factor) the second step is answered with the code of the moment, as the
+ * person's authenticator app would show it.
+ */
+export async function logIn(base: string, email: string, totpSecret?: string): Promise<string> {
+  const cookieOf = (res: Response) => res.headers.getSetCookie().find((c) => c.startsWith('bw.sid='))?.split(';')[0];
+  const tokenOf = async (res: Response) => /name="_csrf" value="([^"]+)"/.exec(await res.text())?.[1] ?? '';
+  const post = (path: string, cookie: string, form: Record<string, string>) => fetch(`${base}${path}`, {
+    method: 'POST', redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body: new URLSearchParams(form).toString(),
+  });
+  const page = await fetch(`${base}/login`);
+  const pre = cookieOf(page);
+  const token = await tokenOf(page);
+  if (!pre || !token) throw new Error(`login page gave no session or CSRF token (status ${page.status})`);
+  const res = await post('/login', pre, { _csrf: token, email, password: BENCH_PASSWORD });
+  await res.arrayBuffer();
+  let cookie = cookieOf(res);
+  if (res.status !== 303 || !cookie) throw new Error(`login as ${email} failed: ${res.status}`);
+  if (totpSecret) {
+    const step = await fetch(`${base}/login/second-factor`, { headers: { cookie } });
+    const done = await post('/login/second-factor', cookie, { _csrf: await tokenOf(step), code: codeAt(totpSecret, new Date()) });
+    await done.arrayBuffer();
+    cookie = cookieOf(done);
+    if (done.status !== 303 || !cookie) throw new Error(`second step for ${email} failed: ${done.status}`);
+  }
+  return cookie;
 }
