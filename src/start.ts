@@ -10,6 +10,7 @@ import { createLogger } from './logger';
 import { systemClock } from './clock';
 import { createServices, type Services } from './services';
 import { createApp } from './app';
+import { createHttpServer } from './http/server';
 import { formatProblem } from './curriculum/parse';
 import { describeMail, startMailWorker } from './mail/from-config';
 import { scheduleReminders } from './reminders/schedule';
@@ -42,7 +43,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const { published, problems } = await services.curriculum.syncFromDisk(config.curriculumDir);
   const { app, sessionStore } = createApp({ config, db, clock: systemClock, logger, services, dev: options.dev });
 
-  const server = http.createServer(app);
+  const server = createHttpServer(app);
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve) => server.listen(config.port, resolve));
   const address = server.address();

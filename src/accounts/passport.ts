@@ -56,8 +56,9 @@ export function initializePassport(app: Express, passport: PassportInstance): vo
 /**
  * passport.session(), without its per-request strategy machinery when the session store already
  * loaded the session's user in the session's own statement (req.sessionUser, the same row the
- * deserializer above would return): then req.user is that user. Every other case (no user in the
- * session, a deleted user, a session not loaded by the store) is passport.session() itself.
+ * deserializer above would return): then req.user is that user. A session with no user in it
+ * leaves req.user unset, as passport.session() would. Every other case (a deleted user, a session
+ * not loaded by the store) is passport.session() itself.
  */
 export function restoreSessionUser(passport: PassportInstance): RequestHandler {
   const viaPassport = passport.session();
@@ -68,6 +69,9 @@ export function restoreSessionUser(passport: PassportInstance): RequestHandler {
       req.user = loaded;
       return next();
     }
+    // No one signed in: passport.session() would only pass, after giving the request its four
+    // methods again as own properties (they are on app.request already: see initializePassport).
+    if (id === undefined || id === null) return next();
     return viaPassport(req, res, next);
   };
 }

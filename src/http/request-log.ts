@@ -16,7 +16,8 @@ declare module 'http' {
 
 /** A client's own request id is used when it is this plain; otherwise one is made. */
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
-const STARTED = Symbol('requestStarted');
+/** When the response began, on responses whose line is logged (src/http/server.ts declares it). */
+export const STARTED = Symbol('requestStarted');
 type TimedResponse = Response & { [STARTED]?: number };
 
 /** What is logged of a request: learner data is sensitive, so no cookies, bodies or query strings. */

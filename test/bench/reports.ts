@@ -27,6 +27,7 @@ import { migrateLatest } from '../../src/db/migrate';
 import { createCurriculumService } from '../../src/curriculum/service';
 import { createServices } from '../../src/services';
 import { createApp } from '../../src/app';
+import { createHttpServer } from '../../src/http/server';
 import { KnexSessionStore, SESSION_COOKIE } from '../../src/http/session-store';
 import { signSessionId } from '../../src/sessions/cookie';
 import { systemClock, type Clock } from '../../src/clock';
@@ -140,7 +141,7 @@ async function child(setup: Setup): Promise<Figures> {
   const logger = pino({ level: 'silent' });
   const services = createServices({ config, db, clock: fixedClock, logger });
   const { app } = createApp({ config, db, clock: fixedClock, logger, services });
-  const server = http.createServer(app);
+  const server = createHttpServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {

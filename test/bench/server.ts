@@ -6,6 +6,7 @@ import pino from 'pino';
 import { createDb, type Db } from '../../src/db/knex';
 import { createServices } from '../../src/services';
 import { createApp } from '../../src/app';
+import { createHttpServer } from '../../src/http/server';
 import { systemClock } from '../../src/clock';
 import { benchConfig, type AppStats, type ChildMessage, type ParentMessage, type ServerSetup } from './common';
 import { createFloorApp } from './floor-app';
@@ -74,7 +75,8 @@ async function main(): Promise<void> {
     count('touch', 'storeTouch');
   }
 
-  const server = http.createServer(handler);
+  // (a) is node:http as it comes; (b) and (c) run on the app's own server, as production does.
+  const server = setup.mode === 'bare' ? http.createServer(handler) : createHttpServer(handler);
   server.keepAliveTimeout = 5000;
   let requests = 0;
   let cpuBase = process.cpuUsage();

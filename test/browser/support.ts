@@ -2,11 +2,11 @@
 // Chromium driven by playwright-core, an axe-core audit of every page visited, and a teardown that
 // closes whatever was opened, in reverse order, even when starting or the test itself failed.
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../support/app';
+import { createHttpServer } from '../../src/http/server';
 import type { Config } from '../../src/config';
 
 // Functions given to page.evaluate() run in Chromium, not in Node. The project's tsconfig has no
@@ -141,7 +141,7 @@ export class BrowserHarness {
     this.t = await createTestApp({ config });
     this.closers.push({ what: 'database', close: () => this.t.close() });
 
-    const server = http.createServer(this.t.app);
+    const server = createHttpServer(this.t.app);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());

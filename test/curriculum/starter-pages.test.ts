@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { createTestApp, type TestApp } from '../support/app';
+import { createHttpServer } from '../../src/http/server';
 import { enrol, makeUser } from '../support/factories';
 import { answerPreSurvey } from '../support/assessment';
 import { CHROMIUM, axeViolations, formatViolations, horizontalOverflow } from '../browser/support';
@@ -26,7 +27,7 @@ let base = '';
 
 beforeAll(async () => {
   t = await createTestApp({ config: { curriculumDir: CURRICULUM } });
-  server = http.createServer(t.app);
+  server = createHttpServer(t.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const learner = await makeUser(t);

@@ -3,13 +3,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createTestApp, createUser, type TestApp } from '../support/app';
+import { createHttpServer } from '../../src/http/server';
 
 let t: TestApp;
 let server: http.Server;
 let port: number;
 beforeAll(async () => {
   t = await createTestApp();
-  server = http.createServer(t.app);
+  server = createHttpServer(t.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });

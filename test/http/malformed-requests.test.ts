@@ -7,6 +7,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createTestApp, createUser, type TestApp } from '../support/app';
+import { createHttpServer } from '../../src/http/server';
 
 let t: TestApp;
 let server: http.Server;
@@ -18,7 +19,7 @@ let visitor: { cookie: string; csrf: string };
 
 beforeAll(async () => {
   t = await createTestApp();
-  server = http.createServer(t.app);
+  server = createHttpServer(t.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
   const { agent } = await createUser(t, 'trainer');
