@@ -15,6 +15,7 @@ import { KnexSessionStore, sessionCookieName } from './http/session-store';
 import { sessions } from './sessions/middleware';
 import { csrfProtection } from './http/csrf';
 import { refuseNul } from './http/refuse-nul';
+import { series } from './http/series';
 import { createLimiter } from './http/rate-limit';
 import { knownDevices } from './http/known-device';
 import { configureViews, viewLocals } from './http/views';
@@ -126,32 +127,36 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
   // Cookies are dated by the real clock (browsers expire them by theirs), so the store expires
   // sessions by it too: a test clock moved two years ahead must not sign everyone out.
   const sessionStore = new KnexSessionStore(db, systemClock);
-  app.use(sessions({
-    store: sessionStore, name: sessionCookieName(config.secureCookies), secret: config.sessionSecret,
-    secure: config.secureCookies, maxAgeMs: SESSION_MAX_AGE_MS,
-  }));
   const passport = createPassport(services.accounts);
   initializePassport(app, passport);
-  app.use(restoreSessionUser(passport));
   // Idle and absolute limits, by the app's clock (src/sessions/timeouts.ts); a form sent after the
   // end is kept for its owner (src/sessions/kept.ts).
   const limits = sessionLimits(config);
   const kept = keptSubmissions({ db, clock, secure: config.secureCookies });
-  app.use(sessionTimeouts({ clock, limits, kept }));
-  app.use(refuseNul);
-  // Pages for a signed-in person hold their data: no shared or browser cache may keep them.
-  app.use((req, res, next) => {
-    if (req.user) res.set('Cache-Control', 'no-store');
-    next();
-  });
-  app.use(csrfProtection);
-  app.use(kept.spendOnUse);
-  app.use(viewLocals);
-  // The day a person was last here, for the retention period (src/privacy/retention.ts).
-  app.use(recordActivity({ db, clock }));
-  if (dev) app.use(curriculumProblemsBanner(services.curriculum));
-  // An administrator without a second factor reaches only its enrolment page and sign-out.
-  app.use(secondFactorGate(services.secondFactor));
+  // What every page runs between the request's parsing and its route, in this order, as one
+  // layer of the router (src/http/series.ts).
+  app.use(series(
+    sessions({
+      store: sessionStore, name: sessionCookieName(config.secureCookies), secret: config.sessionSecret,
+      secure: config.secureCookies, maxAgeMs: SESSION_MAX_AGE_MS,
+    }),
+    restoreSessionUser(passport),
+    sessionTimeouts({ clock, limits, kept }),
+    refuseNul,
+    // Pages for a signed-in person hold their data: no shared or browser cache may keep them.
+    (req, res, next) => {
+      if (req.user) res.set('Cache-Control', 'no-store');
+      next();
+    },
+    csrfProtection,
+    kept.spendOnUse,
+    viewLocals,
+    // The day a person was last here, for the retention period (src/privacy/retention.ts).
+    recordActivity({ db, clock }),
+    ...(dev ? [curriculumProblemsBanner(services.curriculum)] : []),
+    // An administrator without a second factor reaches only its enrolment page and sign-out.
+    secondFactorGate(services.secondFactor),
+  ));
 
   const minute = 60 * 1000;
   const loginByAddress = createLimiter(db, clock, { name: 'login', windowMs: 15 * minute, limit: 10, skipSuccessfulRequests: true });

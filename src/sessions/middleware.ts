@@ -38,92 +38,144 @@ function userIdOf(session: Session): number | null {
   return typeof user === 'number' ? user : null;
 }
 
+/** The settings of one sessions() middleware, shared by the bindings it makes. */
+interface Settings extends Required<Omit<SessionOptions, 'now'>> {
+  now: () => number;
+}
+
+/** The binding of a request's session to its response, found there by the hooks below. */
+export const SESSION_BINDING = Symbol('sessionBinding');
+type BoundResponse = Response & { [SESSION_BINDING]?: SessionBinding };
+
 export function sessions({ store, name, secret, secure, maxAgeMs, now = Date.now }: SessionOptions): RequestHandler {
+  const settings: Settings = { store, name, secret, secure, maxAgeMs, now };
   return (req, res, next) => {
     if (req.session) return next();
     const raw = readCookie(req.headers.cookie, name);
     const cookieId = raw === null ? null : unsignSessionId(raw, secret);
     if (cookieId === null) {
-      attach(req, res, null, null);
+      new SessionBinding(settings, req, res, null, null);
       return next();
     }
     store.load(cookieId).then((loaded) => {
       if (loaded) req.sessionUser = loaded.user;
-      attach(req, res, loaded ? cookieId : null, loaded);
+      new SessionBinding(settings, req, res, loaded ? cookieId : null, loaded);
       next();
     }, next);
   };
+}
 
-  function attach(req: Request, res: Response, cookieId: string | null, loaded: LoadedSession | null): void {
-    const control: SessionControl = {
-      async regenerate(session) {
-        await store.destroy(session.id);
-        install(newSessionId(), undefined);
-      },
-      async save(session) {
-        const json = session.serialize();
-        await store.save(session.id, json, now() + maxAgeMs, userIdOf(session));
-        saved = { id: session.id, json };
-      },
-      async destroy(session) {
-        if (current() === session) (req as { session?: Session }).session = undefined;
-        await store.destroy(session.id);
-      },
-    };
-    const install = (id: string, fields: Record<string, unknown> | undefined) => {
-      req.session = new Session(id, control, fields) as Request['session'];
-      req.sessionID = id;
-    };
-    install(cookieId ?? newSessionId(), loaded?.data);
-    // The session as the request found it, as stored: the JSON it is parsed from gives the same
-    // JSON again (its fields are strings, integers and objects of them), so it is not serialized
-    // again to be compared; a new session's is '{}'. And the session as save() last wrote it.
-    const originalId = req.session.id;
-    const originalJson = loaded?.json ?? '{}';
-    let saved: { id: string; json: string } | null = null;
-    // The JSON commit() found at the end, which the headers written right after can reuse.
-    let endJson: string | null = null;
+/**
+ * One request's session and what the end of its response must do with it. An object with methods
+ * rather than a dozen closures per request; the response's writeHead and end are the shared hooks
+ * below, which find it on the response.
+ */
+class SessionBinding implements SessionControl {
+  /** The session as the request found it (its id, its JSON as stored), and as save() last wrote it. */
+  private readonly originalId: string;
+  private readonly originalJson: string;
+  private saved: { id: string; json: string } | null = null;
+  /** The JSON commit() found at the end, which the headers written right after can reuse. */
+  private endJson: string | null = null;
+  private ending = false;
+  private readonly writeHead: Response['writeHead'];
+  private readonly end: Response['end'];
 
-    const current = (): Session | undefined => (req as { session?: Session }).session;
-    const changed = (session: Session, json: string) => session.id !== originalId || json !== originalJson;
-
-    // The cookie goes out with the headers, whenever they are written (at the end, or at a first
-    // write of a streamed response): for a session that is new or changed.
-    const writeHead = res.writeHead;
-    res.writeHead = function (this: Response, ...args: unknown[]) {
-      const session = current();
-      if (session && !this.headersSent && (!secure || req.secure) && changed(session, endJson ?? session.serialize())) {
-        this.append('Set-Cookie', sessionCookie(name, signSessionId(session.id, secret), { maxAgeMs, secure }, now()));
-      }
-      return (writeHead as (...a: unknown[]) => Response).apply(this, args);
-    } as Response['writeHead'];
-
-    // The session is written before the response ends, so that the next request finds it.
-    const end = res.end;
-    let ending = false;
-    res.end = function (this: Response, ...args: unknown[]) {
-      if (ending) return this;
-      ending = true;
-      const finish = () => (end as (...a: unknown[]) => Response).apply(res, args);
-      const work = commit();
-      if (!work) return finish();
-      work.then(finish, (err: unknown) => {
-        req.log?.error({ err }, 'session not saved');
-        finish();
-      });
-      return this;
-    } as Response['end'];
-
-    function commit(): Promise<void> | null {
-      const session = current();
-      if (!session) return null;
-      const json = session.serialize();
-      endJson = json;
-      if (changed(session, json)) {
-        if (saved !== null && saved.id === session.id && saved.json === json) return null;
-        return control.save(session);
-      }
-      return cookieId !== null ? store.touch(session.id, now() + maxAgeMs) : null;
-    }
+  constructor(
+    private readonly settings: Settings, private readonly req: Request, res: Response,
+    private readonly cookieId: string | null, loaded: LoadedSession | null,
+  ) {
+    this.install(cookieId ?? newSessionId(), loaded?.data);
+    this.originalId = req.session.id;
+    // The JSON it is parsed from gives the same JSON again (its fields are strings, integers and
+    // objects of them), so it is not serialized again to be compared; a new session's is '{}'.
+    this.originalJson = loaded?.json ?? '{}';
+    this.writeHead = res.writeHead;
+    this.end = res.end;
+    (res as BoundResponse)[SESSION_BINDING] = this;
+    res.writeHead = writeHeadWithCookie as Response['writeHead'];
+    res.end = endAfterCommit as Response['end'];
   }
+
+  private install(id: string, fields: Record<string, unknown> | undefined): void {
+    this.req.session = new Session(id, this, fields) as Request['session'];
+    this.req.sessionID = id;
+  }
+
+  private current(): Session | undefined {
+    return (this.req as { session?: Session }).session;
+  }
+
+  private changed(session: Session, json: string): boolean {
+    return session.id !== this.originalId || json !== this.originalJson;
+  }
+
+  async regenerate(session: Session): Promise<void> {
+    await this.settings.store.destroy(session.id);
+    this.install(newSessionId(), undefined);
+  }
+
+  async save(session: Session): Promise<void> {
+    const json = session.serialize();
+    const { store, now, maxAgeMs } = this.settings;
+    await store.save(session.id, json, now() + maxAgeMs, userIdOf(session));
+    this.saved = { id: session.id, json };
+  }
+
+  async destroy(session: Session): Promise<void> {
+    if (this.current() === session) (this.req as { session?: Session }).session = undefined;
+    await this.settings.store.destroy(session.id);
+  }
+
+  /** The cookie goes out with the headers, whenever they are written (at the end, or at a first
+   *  write of a streamed response): for a session that is new or changed. */
+  cookieFor(res: Response): string | null {
+    const session = this.current();
+    const { secure, name, secret, maxAgeMs, now } = this.settings;
+    if (!session || res.headersSent || (secure && !this.req.secure)) return null;
+    if (!this.changed(session, this.endJson ?? session.serialize())) return null;
+    return sessionCookie(name, signSessionId(session.id, secret), { maxAgeMs, secure }, now());
+  }
+
+  /** Writes the session (when changed) or moves its expiry (when due); null when there is nothing to wait for. */
+  commit(): Promise<void> | null {
+    const session = this.current();
+    if (!session) return null;
+    const json = session.serialize();
+    this.endJson = json;
+    const { store, now, maxAgeMs } = this.settings;
+    if (this.changed(session, json)) {
+      if (this.saved !== null && this.saved.id === session.id && this.saved.json === json) return null;
+      return this.save(session);
+    }
+    return this.cookieId !== null ? store.touch(session.id, now() + maxAgeMs) : null;
+  }
+
+  /** The session is written before the response ends, so that the next request finds it. */
+  endResponse(res: Response, args: unknown[]): Response {
+    if (this.ending) return res;
+    this.ending = true;
+    const end = this.end as (...a: unknown[]) => Response;
+    const work = this.commit();
+    if (!work) return end.apply(res, args);
+    work.then(() => end.apply(res, args), (err: unknown) => {
+      this.req.log?.error({ err }, 'session not saved');
+      end.apply(res, args);
+    });
+    return res;
+  }
+
+  writeHeadOf(res: Response, args: unknown[]): Response {
+    const cookie = this.cookieFor(res);
+    if (cookie !== null) res.append('Set-Cookie', cookie);
+    return (this.writeHead as (...a: unknown[]) => Response).apply(res, args);
+  }
+}
+
+function writeHeadWithCookie(this: BoundResponse, ...args: unknown[]): Response {
+  return this[SESSION_BINDING]!.writeHeadOf(this, args);
+}
+
+function endAfterCommit(this: BoundResponse, ...args: unknown[]): Response {
+  return this[SESSION_BINDING]!.endResponse(this, args);
 }
