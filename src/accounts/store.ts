@@ -1,5 +1,5 @@
 // Knex queries for users and the one-time setup tokens.
-import { isSqlite, isUniqueViolation, sqliteFirst, sqlTemplateOf, type Db } from '../db/knex';
+import { isSqlite, isUniqueViolation, sqliteFirst, sqlTemplateOf, type Db, type SqliteRowShape } from '../db/knex';
 import { conflict } from '../http/errors';
 import { toNumber } from '../db/values';
 import { UNCLAIMED_PASSWORD_HASH } from './passwords';
@@ -54,11 +54,17 @@ const sessionWithUser = (db: Db) => db('sessions as s')
  * runs the query through knex.
  */
 const sessionWithUserSqlite = sqlTemplateOf(['\u0000sid'], (db, sid) => sessionWithUser(db).where('s.sid', sid).first(SESSION_WITH_USER_COLUMNS));
+/** The statement's row, in SESSION_WITH_USER_COLUMNS' order (see SqliteRowShape). */
+const sessionWithUserRow: SqliteRowShape<Record<string, unknown>> = {
+  columns: ['data', 'expires_at', 'user_id', 'email', 'display_name', 'role', 'locale', 'organization_id', 'membership_role'],
+  row: ([data, expires_at, user_id, email, display_name, role, locale, organization_id, membership_role]) => (
+    { data, expires_at, user_id, email, display_name, role, locale, organization_id, membership_role }),
+};
 
 export async function findSessionWithUser(db: Db, sid: string): Promise<SessionRow | null> {
   const template = isSqlite(db) ? sessionWithUserSqlite(db) : null;
   const row = template
-    ? await sqliteFirst(db, template.sql, template.bind(sid))
+    ? await sqliteFirst(db, template.sql, template.bind(sid), sessionWithUserRow)
     : await sessionWithUser(db).where('s.sid', sid).first(SESSION_WITH_USER_COLUMNS);
   if (!row) return null;
   return {

@@ -1,5 +1,6 @@
 // One knex factory for both dialects: SQLite (a file in the data directory) by default,
 // PostgreSQL when a connection string is given. The rest of the code never asks which.
+import type { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import knex, { Knex } from 'knex';
@@ -32,6 +33,8 @@ function knexLog(logger: DbOptions['logger']) {
 interface SqliteStatement {
   readonly busy: boolean;
   safeIntegers(on?: boolean): unknown;
+  raw(on?: boolean): unknown;
+  columns(): { name: string }[];
   get(bindings: readonly unknown[]): unknown;
   all(bindings: readonly unknown[]): unknown[];
   run(bindings: readonly unknown[]): { changes: number };
@@ -152,7 +155,9 @@ type PooledSqlite = SqliteConnection & { __knexUid?: string };
 
 function runOn<T>(db: Db, conn: PooledSqlite, sql: string, bindings: readonly unknown[], method: string,
   use: (statement: SqliteStatement) => T): T {
-  db.client.emit('query', { __knexUid: conn.__knexUid, method, sql, bindings });
+  // Announced only to someone listening (knex forwards its client's 'query' to the instance's
+  // listeners): the event's object and knex's forwarding cost a signed-in page about 4% of its CPU.
+  if ((db as unknown as EventEmitter).listenerCount('query') > 0) db.client.emit('query', { __knexUid: conn.__knexUid, method, sql, bindings });
   return use(conn.prepare(sql));
 }
 
@@ -201,14 +206,52 @@ export function sqlTemplateOf<M extends string>(markers: readonly M[], build: (d
   };
 }
 
-/** The first row a SQLite select returns, or undefined (see onPooledSqlite). */
-export function sqliteFirst(db: Db, sql: string, bindings: readonly unknown[]): Promise<Record<string, unknown> | undefined> {
-  return onPooledSqlite(db, sql, bindings, 'first', (st) => st.get(bindings) as Record<string, unknown> | undefined);
+/**
+ * How a hot-path select's rows become objects: its column names, in order, and a function making
+ * one row from their values in that order (an object literal, so every row has the same shape).
+ * better-sqlite3 builds a row object in C++ one property at a time, through V8's slow path, and
+ * the code reading those objects then saw shapes V8 could not predict: on the module page the two
+ * statements cost about three times what the statements themselves took. So the rows are read as
+ * arrays (raw mode) and made here; the names are checked against the statement's once, so a
+ * reordered column list fails at once rather than filling the wrong fields.
+ */
+export interface SqliteRowShape<T> {
+  columns: readonly string[];
+  row(values: unknown[]): T;
 }
 
-/** Every row a SQLite select returns (see onPooledSqlite). */
-export function sqliteAll(db: Db, sql: string, bindings: readonly unknown[]): Promise<Record<string, unknown>[]> {
-  return onPooledSqlite(db, sql, bindings, 'select', (st) => st.all(bindings) as Record<string, unknown>[]);
+const checkedShapes = new WeakMap<SqliteStatement, SqliteRowShape<unknown>>();
+
+function readRaw<T>(st: SqliteStatement, shape: SqliteRowShape<T>, read: () => unknown): unknown {
+  if (checkedShapes.get(st) !== shape) {
+    const names = st.columns().map((c) => c.name);
+    if (names.join() !== shape.columns.join()) throw new Error(`columns ${names.join()} are not ${shape.columns.join()}`);
+    checkedShapes.set(st, shape as SqliteRowShape<unknown>);
+  }
+  st.raw(true);
+  try {
+    return read();
+  } finally {
+    st.raw(false);
+  }
+}
+
+/** The first row a SQLite select returns, or undefined (see onPooledSqlite and SqliteRowShape). */
+export function sqliteFirst<T>(db: Db, sql: string, bindings: readonly unknown[], shape: SqliteRowShape<T>): Promise<T | undefined> {
+  return onPooledSqlite(db, sql, bindings, 'first', (st) => {
+    const values = readRaw(st, shape, () => st.get(bindings)) as unknown[] | undefined;
+    return values === undefined ? undefined : shape.row(values);
+  });
+}
+
+/** Every row a SQLite select returns (see onPooledSqlite and SqliteRowShape). */
+export function sqliteAll<T>(db: Db, sql: string, bindings: readonly unknown[], shape: SqliteRowShape<T>): Promise<T[]> {
+  return onPooledSqlite(db, sql, bindings, 'select', (st) => {
+    const rows = readRaw(st, shape, () => st.all(bindings)) as unknown[][];
+    const made = new Array<T>(rows.length);
+    for (let i = 0; i < rows.length; i++) made[i] = shape.row(rows[i]!);
+    return made;
+  });
 }
 
 /** Runs a SQLite insert, update or delete; resolves to the number of rows changed (see onPooledSqlite). */

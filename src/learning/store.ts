@@ -1,5 +1,5 @@
 // Knex queries for enrolments, module progress and completions.
-import { isSqlite, sqliteAll, sqlTemplateOf, type Db } from '../db/knex';
+import { isSqlite, sqliteAll, sqlTemplateOf, type Db, type SqliteRowShape } from '../db/knex';
 import { toDateOrNull, toNumber, toNumberOrNull } from '../db/values';
 
 export interface CourseState {
@@ -22,6 +22,12 @@ const courseStateQuery = (db: Db, slug: string, userId: number | string) => db('
  * as much as the statement itself. PostgreSQL runs the query through knex; a test runs both.
  */
 const courseStateSqlite = sqlTemplateOf(['\u0000slug', '\u0000user'], courseStateQuery);
+/** The statement's row, in courseStateQuery's order (see SqliteRowShape). */
+const courseStateRow: SqliteRowShape<Record<string, unknown>> = {
+  columns: ['course_id', 'current_version_id', 'enrolment_id', 'version_id', 'completed_at', 'round', 'module_key'],
+  row: ([course_id, current_version_id, enrolment_id, version_id, completed_at, round, module_key]) => (
+    { course_id, current_version_id, enrolment_id, version_id, completed_at, round, module_key }),
+};
 
 /**
  * A course and one learner's place in it, in one statement: the course, their enrolment and every
@@ -30,7 +36,7 @@ const courseStateSqlite = sqlTemplateOf(['\u0000slug', '\u0000user'], courseStat
 export async function courseState(db: Db, slug: string, userId: number | null): Promise<CourseState | null> {
   const user = userId ?? -1;
   const template = isSqlite(db) ? courseStateSqlite(db) : null;
-  const rows = template ? await sqliteAll(db, template.sql, template.bind(slug, user)) : await courseStateQuery(db, slug, user);
+  const rows = template ? await sqliteAll(db, template.sql, template.bind(slug, user), courseStateRow) : await courseStateQuery(db, slug, user);
   if (rows.length === 0) return null;
   const first = rows[0];
   return {

@@ -46,7 +46,8 @@ export type ChildMessage =
   | { type: 'stats'; stats: ServerStats }
   | { type: 'profiled'; file: string | null };
 
-export type ParentMessage = { type: 'stats'; reset: boolean } | { type: 'stop' };
+/** `count`: the real app counts its statements and session-store calls only while asked (see server.ts). */
+export type ParentMessage = { type: 'stats'; reset: boolean } | { type: 'count'; on: boolean } | { type: 'stop' };
 
 export const BENCH_PASSWORD = 'bench password, not secret';
 

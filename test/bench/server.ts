@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   const logger = pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }, pino.destination('/dev/null'));
   let db: Db | null = null;
   let stats: AppStats | null = null;
+  let counting: (on: boolean) => void = () => {};
   let handler: http.RequestListener;
 
   if (setup.mode === 'bare') {
@@ -51,10 +52,11 @@ async function main(): Promise<void> {
     const { app, sessionStore } = createApp({ config, db, clock: systemClock, logger, services });
     handler = app;
 
-    // Instrumentation only: count statements, and the session store's calls.
+    // Instrumentation only: count statements, and the session store's calls, while the parent
+    // asks (a window of its own, not a measured one: the counting has a cost of its own).
     const s = emptyAppStats();
     stats = s;
-    db.on('query', (q: { sql: string }) => {
+    const onQuery = (q: { sql: string }) => {
       const sql = q.sql.trimStart();
       const space = sql.search(/\s/);
       const verb = (space < 0 ? sql : sql.slice(0, space)).toLowerCase();
@@ -62,17 +64,18 @@ async function main(): Promise<void> {
       s.byVerb[verb] = (s.byVerb[verb] ?? 0) + 1;
       if (verb === 'select' || verb === 'with') s.reads++;
       else s.writes++;
-    });
-    const count = (name: 'load' | 'save' | 'touch', key: 'storeGet' | 'storeSet' | 'storeTouch') => {
-      const original = sessionStore[name].bind(sessionStore) as (...args: unknown[]) => unknown;
-      (sessionStore as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-        s[key]++;
-        return original(...args);
-      };
     };
-    count('load', 'storeGet');
-    count('save', 'storeSet');
-    count('touch', 'storeTouch');
+    const originals = { load: sessionStore.load, save: sessionStore.save, touch: sessionStore.touch };
+    const keys = { load: 'storeGet', save: 'storeSet', touch: 'storeTouch' } as const;
+    counting = (on) => {
+      const store = sessionStore as unknown as Record<string, unknown>;
+      for (const name of ['load', 'save', 'touch'] as const) {
+        const original = originals[name] as (...args: unknown[]) => unknown;
+        store[name] = on ? (...args: unknown[]) => { s[keys[name]]++; return original.apply(sessionStore, args); } : original;
+      }
+      if (on) db!.on('query', onQuery);
+      else db!.off('query', onQuery);
+    };
   }
 
   // (a) is node:http as it comes; (b) and (c) run on the app's own server, as production does.
@@ -93,6 +96,7 @@ async function main(): Promise<void> {
   };
   process.on('message', (m: ParentMessage) => {
     if (m.type === 'stop') void stop();
+    if (m.type === 'count') counting(m.on);
     if (m.type === 'stats') {
       const cpu = process.cpuUsage(cpuBase);
       send({ type: 'stats', stats: { requests, cpuMicros: cpu.user + cpu.system, app: stats ? { ...stats, byVerb: { ...stats.byVerb } } : null } });
