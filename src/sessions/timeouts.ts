@@ -2,7 +2,7 @@
 // (from the app's clock, so tests can drive them): when it was signed in (`createdAt`) and when it
 // was last used (`lastSeenAt`). The session middleware dates the cookie and the row with the real clock,
 // 14 days ahead; these limits end a session well before that.
-import type { Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Clock } from '../clock';
 import { keepableFields, type KeptSubmissions } from './kept';
 
@@ -71,7 +71,8 @@ function endSession(req: Request): Promise<void> {
  * back; a form sent from the ended session's own page is kept for its owner (./kept.ts).
  */
 export function sessionTimeouts({ clock, limits, kept }: { clock: Clock; limits: SessionLimits; kept: KeptSubmissions }): RequestHandler {
-  return async (req: Request, res: Response, next) => {
+  // Synchronous for a session still within its limits (every signed-in page): no promise per request.
+  return (req: Request, res: Response, next) => {
     const session = req.session;
     // The sign-in page says why it is shown when a timed-out session sent the visitor there.
     if (req.path === '/login' && req.query.expired === '1') res.locals.sessionEnded = true;
@@ -87,8 +88,12 @@ export function sessionTimeouts({ clock, limits, kept }: { clock: Clock; limits:
       return next();
     }
 
-    const userId = req.user.id;
-    const fields = keepableFields(req, session.csrfToken);
+    endExpired(req, res, next).catch(next);
+  };
+
+  async function endExpired(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const userId = req.user!.id;
+    const fields = keepableFields(req, req.session.csrfToken);
     await endSession(req);
     req.log?.info({ userId }, 'session timed out');
     if (fields && (await kept.keep(res, userId, req.originalUrl, fields))) {
@@ -99,5 +104,5 @@ export function sessionTimeouts({ clock, limits, kept }: { clock: Clock; limits:
     }
     // Anything else goes on signed out: the guard answers 401, the CSRF check 403.
     next();
-  };
+  }
 }
