@@ -138,7 +138,7 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
   app.use(series(
     sessions({
       store: sessionStore, name: sessionCookieName(config.secureCookies), secret: config.sessionSecret,
-      secure: config.secureCookies, maxAgeMs: SESSION_MAX_AGE_MS,
+      previousSecrets: config.previousSessionSecrets, secure: config.secureCookies, maxAgeMs: SESSION_MAX_AGE_MS,
     }),
     restoreSessionUser(passport),
     sessionTimeouts({ clock, limits, kept }),
@@ -167,7 +167,7 @@ export function createApp({ config, db, clock, logger, services, dev = false }: 
     name: 'login-account', windowMs: 60 * minute, limit: 20, skipSuccessfulRequests: true,
     key: (req) => `email:${String(req.body?.email ?? '').trim().toLowerCase().slice(0, 320)}`,
   });
-  const devices = knownDevices({ secret: config.sessionSecret, secure: config.secureCookies });
+  const devices = knownDevices({ secret: config.sessionSecret, previousSecrets: config.previousSessionSecrets, secure: config.secureCookies });
   const loginLimiter: RequestHandler = (req, res, next) => loginByAddress(req, res, (err) => {
     if (err) return next(err);
     if (devices.recognises(req, String(req.body?.email ?? ''))) return next();

@@ -11,6 +11,12 @@ export interface Config {
   databaseUrl: string | null;
   baseUrl: string;
   sessionSecret: string;
+  /**
+   * The secret before the last change of SESSION_SECRET (SESSION_SECRET_PREVIOUS), while it is
+   * still set: sessions signed and second factors sealed under it stay valid, and are signed and
+   * sealed again under the current secret when next used. Empty when none.
+   */
+  previousSessionSecrets: string[];
   curriculumDir: string;
   /** True when BASE_URL is https: cookies are then marked Secure and the proxy is trusted. */
   secureCookies: boolean;
@@ -80,6 +86,7 @@ const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   BASE_URL: z.string().url().optional(),
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  SESSION_SECRET_PREVIOUS: z.string().min(32, 'SESSION_SECRET_PREVIOUS must be at least 32 characters').optional(),
   CURRICULUM_DIR: z.string().min(1).default('./curriculum'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ORGANIZATION_NAME: z.string().min(1).default('Bridgework'),
@@ -178,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL ?? null,
     baseUrl,
     sessionSecret: e.SESSION_SECRET ?? loadOrCreateSecret(dataDir),
+    previousSessionSecrets: e.SESSION_SECRET_PREVIOUS && e.SESSION_SECRET_PREVIOUS !== e.SESSION_SECRET ? [e.SESSION_SECRET_PREVIOUS] : [],
     curriculumDir: path.resolve(e.CURRICULUM_DIR),
     secureCookies: baseUrl.startsWith('https:'),
     logLevel: e.LOG_LEVEL,

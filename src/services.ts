@@ -59,7 +59,7 @@ export interface Services {
 /** `passwordCost` is for the tests only (test/support/app.ts); it is deliberately not in Config. */
 export function createServices({ config, db, clock, logger, passwordCost }: { config: Config; db: Db; clock: Clock; logger: Logger; passwordCost?: PasswordCost }): Services {
   const accounts = createAccountService({ db, clock, passwordCost });
-  const secondFactor = createSecondFactorService({ db, clock, sessionSecret: config.sessionSecret, issuer: config.organizationName });
+  const secondFactor = createSecondFactorService({ db, clock, sessionSecret: config.sessionSecret, previousSessionSecrets: config.previousSessionSecrets, issuer: config.organizationName });
   const curriculum = createCurriculumService({ db, clock, logger });
   const certificates = createCertificateService({ db, clock });
   const learning = createLearningService({ db, clock, curriculum, certificates });

@@ -33,6 +33,11 @@ export async function savePending(db: Db, userId: number, secretEncrypted: strin
   return row !== undefined;
 }
 
+/** The same secret sealed again (under the current SESSION_SECRET, src/accounts/secret-box.ts). */
+export async function resealSecret(db: Db, userId: number, secretEncrypted: string): Promise<void> {
+  await db('second_factors').where({ user_id: userId }).update({ secret_encrypted: secretEncrypted });
+}
+
 /** Switches a pending factor on, the confirming code's step used; false when none was pending. */
 export async function enable(db: Db, userId: number, now: number, step: number): Promise<boolean> {
   return (await db('second_factors').where({ user_id: userId }).whereNull('enabled_at').update({ enabled_at: now, last_used_step: step })) === 1;

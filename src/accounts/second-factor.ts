@@ -21,8 +21,16 @@ export type SecondStepResult = { via: 'totp' } | { via: 'recovery'; left: number
 
 const actorOf = (u: SessionUser) => ({ id: u.id, displayName: u.displayName, email: u.email });
 
-export function createSecondFactorService({ db, clock, sessionSecret, issuer }: { db: Db; clock: Clock; sessionSecret: string; issuer: string }) {
-  const box = createSecretBox(sessionSecret);
+export function createSecondFactorService({ db, clock, sessionSecret, previousSessionSecrets = [], issuer }: {
+  db: Db; clock: Clock; sessionSecret: string; previousSessionSecrets?: readonly string[]; issuer: string;
+}) {
+  const box = createSecretBox(sessionSecret, previousSessionSecrets);
+
+  /** A secret still sealed under a previous SESSION_SECRET is sealed again under the current one. */
+  async function resealIfStale(trx: Db, userId: number, sealed: string): Promise<void> {
+    const fresh = box.resealed(userId, sealed);
+    if (fresh !== null) await store.resealSecret(trx, userId, fresh);
+  }
 
   function newRecoveryCodes(): { codes: string[]; hashes: string[] } {
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
@@ -34,7 +42,9 @@ export function createSecondFactorService({ db, clock, sessionSecret, issuer }: 
     const secret = box.open(userId, factor.secretEncrypted);
     const step = secret === null ? null : matchingStep(secret, typed, clock.now());
     if (step === null) return null;
-    return (await store.useStep(trx, userId, step)) ? step : null;
+    if (!(await store.useStep(trx, userId, step))) return null;
+    await resealIfStale(trx, userId, factor.secretEncrypted);
+    return step;
   }
 
   return {
@@ -75,6 +85,7 @@ export function createSecondFactorService({ db, clock, sessionSecret, issuer }: 
         const secret = box.open(user.id, factor.secretEncrypted);
         const step = secret === null ? null : matchingStep(secret, typed, clock.now());
         if (step === null || !(await store.enable(trx, user.id, clock.now().getTime(), step))) return null;
+        await resealIfStale(trx, user.id, factor.secretEncrypted);
         const { codes, hashes } = newRecoveryCodes();
         await store.replaceRecoveryCodes(trx, user.id, hashes);
         await audit.record(trx, { actor: actorOf(user), action: 'second_factor.enrolled', target: { type: 'user', id: user.id }, origin, at: clock.now() });

@@ -24,16 +24,21 @@ export interface KnownDevices {
   remember(req: Request, res: Response, email: string): void;
 }
 
-export function knownDevices({ secret, secure }: { secret: string; secure: boolean }): KnownDevices {
+export function knownDevices({ secret, previousSecrets = [], secure }: { secret: string; previousSecrets?: readonly string[]; secure: boolean }): KnownDevices {
   // __Host-: only this origin, over https, may set it; a sibling subdomain cannot plant one.
   const name = secure ? '__Host-bw.known' : 'bw.known';
-  const tagOf = (email: string) => crypto.createHmac('sha256', secret)
+  const tagUnder = (key: string, email: string) => crypto.createHmac('sha256', key)
     .update(`known-device\n${email.trim().toLowerCase()}`).digest('base64url').slice(0, 22);
+  const tagOf = (email: string) => tagUnder(secret, email);
   const tagsIn = (req: Request): string[] => (readCookie(req.headers.cookie, name) ?? '').split('.').filter((t) => TAG.test(t));
   return {
+    // A tag made under the previous SESSION_SECRET still counts; the next sign-in remembers it anew.
     recognises(req, email) {
-      const wanted = Buffer.from(tagOf(email));
-      return tagsIn(req).some((t) => crypto.timingSafeEqual(Buffer.from(t), wanted));
+      const tags = tagsIn(req);
+      return [secret, ...previousSecrets].some((key) => {
+        const wanted = Buffer.from(tagUnder(key, email));
+        return tags.some((t) => crypto.timingSafeEqual(Buffer.from(t), wanted));
+      });
     },
     remember(req, res, email) {
       const tag = tagOf(email);

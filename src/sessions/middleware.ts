@@ -24,6 +24,8 @@ export interface SessionOptions {
   /** The cookie's name (src/http/session-store.ts sessionCookieName). */
   name: string;
   secret: string;
+  /** Secrets cookies were signed with before `secret` (SESSION_SECRET_PREVIOUS): still accepted, and signed again. */
+  previousSecrets?: readonly string[];
   secure: boolean;
   /** How long a session lives without being used (the cookie's and the row's expiry). */
   maxAgeMs: number;
@@ -39,27 +41,43 @@ function userIdOf(session: Session): number | null {
 }
 
 /** The settings of one sessions() middleware, shared by the bindings it makes. */
-interface Settings extends Required<Omit<SessionOptions, 'now'>> {
+interface Settings extends Required<Omit<SessionOptions, 'now' | 'previousSecrets'>> {
   now: () => number;
+}
+
+/** The session id of a cookie signed with one of the previous secrets, or null. */
+function idUnderPrevious(raw: string, previous: readonly string[]): string | null {
+  for (const old of previous) {
+    const id = unsignSessionId(raw, old);
+    if (id !== null) return id;
+  }
+  return null;
 }
 
 /** The binding of a request's session to its response, found there by the hooks below. */
 export const SESSION_BINDING = Symbol('sessionBinding');
 type BoundResponse = Response & { [SESSION_BINDING]?: SessionBinding };
 
-export function sessions({ store, name, secret, secure, maxAgeMs, now = Date.now }: SessionOptions): RequestHandler {
+export function sessions({ store, name, secret, previousSecrets = [], secure, maxAgeMs, now = Date.now }: SessionOptions): RequestHandler {
   const settings: Settings = { store, name, secret, secure, maxAgeMs, now };
   return (req, res, next) => {
     if (req.session) return next();
     const raw = readCookie(req.headers.cookie, name);
-    const cookieId = raw === null ? null : unsignSessionId(raw, secret);
+    let cookieId = raw === null ? null : unsignSessionId(raw, secret);
+    let stale = false;
+    if (cookieId === null && raw !== null && previousSecrets.length > 0) {
+      // Signed before SESSION_SECRET changed: accepted, and signed again with the current secret.
+      cookieId = idUnderPrevious(raw, previousSecrets);
+      stale = cookieId !== null;
+    }
     if (cookieId === null) {
-      new SessionBinding(settings, req, res, null, null);
+      new SessionBinding(settings, req, res, null, null, false);
       return next();
     }
-    store.load(cookieId).then((loaded) => {
+    const id = cookieId;
+    store.load(id).then((loaded) => {
       if (loaded) req.sessionUser = loaded.user;
-      new SessionBinding(settings, req, res, loaded ? cookieId : null, loaded);
+      new SessionBinding(settings, req, res, loaded ? id : null, loaded, stale);
       next();
     }, next);
   };
@@ -84,6 +102,8 @@ class SessionBinding implements SessionControl {
   constructor(
     private readonly settings: Settings, private readonly req: Request, res: Response,
     private readonly cookieId: string | null, loaded: LoadedSession | null,
+    /** The cookie was signed with a previous secret: it is sent again, signed with the current one. */
+    private readonly staleCookie: boolean,
   ) {
     this.install(cookieId ?? newSessionId(), loaded?.data);
     this.originalId = req.session.id;
@@ -133,7 +153,7 @@ class SessionBinding implements SessionControl {
     const session = this.current();
     const { secure, name, secret, maxAgeMs, now } = this.settings;
     if (!session || res.headersSent || (secure && !this.req.secure)) return null;
-    if (!this.changed(session, this.endJson ?? session.serialize())) return null;
+    if (!this.changed(session, this.endJson ?? session.serialize()) && !(this.staleCookie && session.id === this.cookieId)) return null;
     return sessionCookie(name, signSessionId(session.id, secret), { maxAgeMs, secure }, now());
   }
 

@@ -30,7 +30,7 @@ const TEN_YEARS_MS = 10 * 365 * 24 * 60 * 60 * 1000;
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     port: 0, dataDir: '/nonexistent', databaseUrl: null, baseUrl: 'http://bridgework.test',
-    sessionSecret: 'test-secret-test-secret-test-secret-42', curriculumDir: FIXTURE_CURRICULUM,
+    sessionSecret: 'test-secret-test-secret-test-secret-42', previousSessionSecrets: [], curriculumDir: FIXTURE_CURRICULUM,
     secureCookies: false, logLevel: 'silent', organizationName: 'Bridgework Test',
     signatoryName: 'A. Signer', signatoryTitle: 'Director', paperSize: 'LETTER',
     // Tests move their clock by days and months with people signed in; the session limits would
