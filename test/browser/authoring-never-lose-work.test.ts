@@ -65,6 +65,12 @@ test('typed text is autosaved and survives a reload; leaving with unsaved text a
   expect(previewBox.x).toBeGreaterThanOrEqual(textBox.x + textBox.width);
   expect(previewBox.y).toBeLessThan(textBox.y + textBox.height);
   expect(await page.locator('#problems-link').isVisible()).toBe(false);
+  // The header's brand and navigation line up with the wide editor, as the footer does.
+  const column = async (selector: string) => (await page.locator(selector).boundingBox())!;
+  const [header, main, footer] = [await column('.header-inner'), await column('main'), await column('.site-footer .wrap')];
+  expect(header.x).toBeCloseTo(main.x, 0);
+  expect(header.width).toBeCloseTo(main.width, 0);
+  expect(footer.width).toBeCloseTo(main.width, 0);
 
   // Typing: the status says saving, then "Saved at …"; a reload shows the text.
   const previewed = () => page.waitForResponse((r) => r.url().endsWith('/files/01-introduction.md/preview'));
