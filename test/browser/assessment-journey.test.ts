@@ -5,7 +5,7 @@
 // and evaluation). A trainer then sees the item analysis and the pre/post change of 40 generated
 // learners with its confidence interval, with a cohort of 4 suppressed; and a manager their own staff.
 import type { Page } from 'playwright-core';
-import { BrowserHarness } from './support';
+import { BrowserHarness, signInThroughForm } from './support';
 import { makeOrganization } from '../support/organizations';
 import { publishAssessmentCourse, surveyCohort } from '../support/assessment';
 import { FACTORY_PASSWORD, type PublishedCourse } from '../support/factories';
@@ -41,13 +41,7 @@ async function arrivedAt(page: Page, pathname: string): Promise<void> {
   await page.waitForURL((url) => url.pathname === pathname);
 }
 
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByLabel('Password', { exact: true }).press('Enter');
-  await arrivedAt(page, '/dashboard');
-}
+const signIn = signInThroughForm;
 
 /** Chooses the options of a check by their words (the order is this learner's own) and sends it. */
 async function answerCheck(page: Page, checkId: string, options: string[], button = 'Check my answer'): Promise<void> {

@@ -4,7 +4,7 @@
 // version 2 on the course page. The guide and the course page with the notice pass axe.
 import request from 'supertest';
 import type { Page } from 'playwright-core';
-import { BrowserHarness } from './support';
+import { BrowserHarness, signInThroughForm } from './support';
 import { csrfFrom } from '../support/app';
 
 const TRAINER = { email: 'guide-trainer@example.org', password: 'maple harbour lantern spring' };
@@ -18,13 +18,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => h.close(), 30_000);
 
-async function signIn(page: Page, who: { email: string; password: string }): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Email address').fill(who.email);
-  await page.getByLabel('Password', { exact: true }).fill(who.password);
-  await page.getByLabel('Password', { exact: true }).press('Enter');
-  await page.waitForURL((url) => url.pathname === '/dashboard');
-}
+const signIn = (page: Page, who: { email: string; password: string }) => signInThroughForm(page, who.email, who.password);
 
 /** A supertest agent signed in through the login form (set-up without the browser). */
 async function agentFor(who: { email: string; password: string }) {

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { BrowserHarness, horizontalOverflow, tabTo } from './support';
+import { BrowserHarness, horizontalOverflow, signInThroughForm, tabTo } from './support';
 import { FIXTURE_CURRICULUM } from '../support/app';
 
 const EMAIL = 'trainer@example.org';
@@ -40,13 +40,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => h.close(), 30_000);
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Email address').fill(EMAIL);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Password', { exact: true }).press('Enter');
-  await page.waitForURL((url) => url.pathname === '/dashboard');
-}
+const signIn = (page: Page) => signInThroughForm(page, EMAIL, PASSWORD);
 
 async function fitsWidth(page: Page): Promise<void> {
   const { scrollWidth, clientWidth } = await horizontalOverflow(page);

@@ -5,7 +5,7 @@
 // focus; a zip over a draft asks first and the draft history brings the old draft back. Every
 // page passes axe (WCAG 2.1 A/AA).
 import type { Page } from 'playwright-core';
-import { BrowserHarness, horizontalOverflow } from './support';
+import { BrowserHarness, horizontalOverflow, signInThroughForm } from './support';
 import { buildZip } from '../support/zip';
 
 const EMAIL = 'keeper@example.org';
@@ -19,13 +19,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => h.close(), 30_000);
 
-async function signIn(page: Page): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Email address').fill(EMAIL);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Password', { exact: true }).press('Enter');
-  await page.waitForURL((url) => url.pathname === '/dashboard');
-}
+const signIn = (page: Page) => signInThroughForm(page, EMAIL, PASSWORD);
 
 async function createCourse(page: Page, slug = SLUG, title = 'Kept words'): Promise<void> {
   await page.goto('/author/new');

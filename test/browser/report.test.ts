@@ -2,7 +2,7 @@
 // charts and the tables behind them, a filter, a sort, the next page, a nonsense filter's 400 page,
 // and a CSV download; and an administrator choosing the organization.
 import fs from 'node:fs';
-import { BrowserHarness } from './support';
+import { BrowserHarness, signInThroughForm } from './support';
 import { enrolSecondFactor, enterSecondFactorCode } from './second-factor-support';
 
 const PASSWORD = 'a long coordinator password';
@@ -51,15 +51,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => h.close(), 30_000);
 
-async function signIn(page: import('playwright-core').Page, email: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Password', { exact: true }).press('Enter');
-  // Administrators must have a second factor (made in beforeAll).
-  if (email === 'ada.admin@example.org') await enterSecondFactorCode(page, h.t, adminSecret);
-  await page.waitForURL((url) => url.pathname === '/dashboard');
-}
+// Administrators must have a second factor (made in beforeAll).
+const signIn = (page: import('playwright-core').Page, email: string) => signInThroughForm(page, email, PASSWORD,
+  email === 'ada.admin@example.org' ? () => enterSecondFactorCode(page, h.t, adminSecret) : undefined);
 
 test('a coordinator reads, filters, sorts, pages and downloads the report; every page passes axe', async () => {
   const { context, page } = await h.newPage({ acceptDownloads: true });

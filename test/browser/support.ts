@@ -113,6 +113,20 @@ export async function tabTo(page: Page, target: Locator, maxPresses = 40): Promi
   throw new Error(`${String(target)} was not reached after ${maxPresses} presses of Tab; focus is on ${JSON.stringify(await focused(page))}`);
 }
 
+/**
+ * Signs in through the sign-in form, as a person would, and waits for the dashboard. `beforeDashboard`
+ * answers whatever comes between (an administrator's second step). The journeys that test the form
+ * itself keep their own steps.
+ */
+export async function signInThroughForm(page: Page, email: string, password: string, beforeDashboard?: () => Promise<void>): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Password', { exact: true }).press('Enter');
+  if (beforeDashboard) await beforeDashboard();
+  await page.waitForURL((url) => url.pathname === '/dashboard');
+}
+
 export function horizontalOverflow(page: Page): Promise<{ scrollWidth: number; clientWidth: number }> {
   return page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
 }
