@@ -15,6 +15,7 @@ import * as accountErasure from './20261127110000_account_erasure';
 import * as draftHistory from './20261127120000_draft_history';
 import * as pendingRegistrations from './20261127130000_pending_registrations';
 import * as keptSubmissions from './20261127140000_kept_submissions';
+import * as blobReferenceIndexes from './20261128100000_blob_reference_indexes';
 
 export const migrations: Record<string, Knex.Migration> = {
   '20261123110000_initial_schema': initial,
@@ -32,4 +33,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261127120000_draft_history': draftHistory,
   '20261127130000_pending_registrations': pendingRegistrations,
   '20261127140000_kept_submissions': keptSubmissions,
+  '20261128100000_blob_reference_indexes': blobReferenceIndexes,
 };

@@ -17,7 +17,7 @@ import { scheduleReminders } from './reminders/schedule';
 import { scheduleRetention } from './privacy/retention';
 import { pruneKept } from './sessions/store';
 import { pruneSentEmail } from './mail/outbox';
-import { pruneUploadHolds } from './authoring/zip-transfer';
+import { pruneUnusedFiles, pruneUploadHolds } from './authoring/zip-transfer';
 
 export interface StartOptions {
   /** Development mode: signed-in administrators and trainers see curriculum problems on every page. */
@@ -69,7 +69,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     // Sent email holds addresses and names: kept for a quarter (src/mail/outbox.ts).
     pruneSentEmail(db, systemClock.now()).catch((err) => logger.warn({ err }, 'sent email prune failed'));
     // A course zip waiting for its trainer's answer waits a day (src/authoring/zip-transfer.ts).
-    pruneUploadHolds(db, systemClock.now()).catch((err) => logger.warn({ err }, 'upload holds prune failed'));
+    // Then the file bytes nothing refers to any more (src/authoring/zip-transfer.ts).
+    pruneUploadHolds(db, systemClock.now())
+      .then(() => pruneUnusedFiles(db))
+      .then((gone) => { if (gone.count) logger.info(gone, 'unused course files deleted'); })
+      .catch((err) => logger.warn({ err }, 'upload holds or unused files prune failed'));
   }, 60 * 60 * 1000);
   pruneTimer.unref();
   const mail = startMailWorker({ config, db, clock: systemClock, logger });

@@ -104,6 +104,15 @@ export async function deleteHold(db: Db, token: string): Promise<void> {
   await db('course_upload_holds').where({ token }).delete();
 }
 
+/** The files (by hash) of every upload still waiting for its answer. */
+export async function heldUploadFiles(db: Db): Promise<Set<string>> {
+  const held = new Set<string>();
+  for (const r of await db('course_upload_holds').select('files')) {
+    for (const f of JSON.parse(String(r.files)) as { sha256: string }[]) held.add(f.sha256);
+  }
+  return held;
+}
+
 /** Deletes the holds made before `before`; how many there were. */
 export async function deleteHoldsBefore(db: Db, before: Date): Promise<number> {
   return db('course_upload_holds').where('created_at', '<', before).delete();

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SessionUser } from '../accounts/types';
 import { MAX_SLUG_LENGTH, SLUG } from '../curriculum/names';
-import { storeCourseFiles, type CourseSource } from '../curriculum/service';
+import { deleteUnusedBlobs, storeCourseFiles, type CourseSource } from '../curriculum/service';
 import type { Writable } from 'node:stream';
 import { readCourseZip, ZipError, type ZipLimits } from './zip';
 import { streamCourseZip } from './zip-stream';
@@ -15,7 +15,7 @@ import { mismatchedMedia } from './media';
 import crypto from 'node:crypto';
 import type { CourseFiles } from '../curriculum/parse';
 import * as history from './history-store';
-import type { Db } from '../db/knex';
+import { isSqlite, type Db } from '../db/knex';
 import { keepCurrent, recordSave } from './history';
 
 /** A zip upload waiting for the trainer to say whether it may replace the draft at its address. */
@@ -37,6 +37,20 @@ export const HOLD_HOURS = 24;
  */
 export function pruneUploadHolds(db: Db, now: Date): Promise<number> {
   return history.deleteHoldsBefore(db, new Date(now.getTime() - HOLD_HOURS * 3600_000));
+}
+
+/**
+ * Deletes the file bytes nothing refers to any more (an autosave's text since replaced, a deleted
+ * course's files, an upload never confirmed): the server does so every hour, after the holds
+ * above. An upload still waiting for its answer keeps its files. On PostgreSQL the holds are
+ * locked for the moment, so that none is made with files this deletes (SQLite runs one
+ * transaction at a time).
+ */
+export function pruneUnusedFiles(db: Db): Promise<{ count: number; bytes: number }> {
+  return db.transaction(async (trx) => {
+    if (!isSqlite(trx)) await trx.raw('lock table course_upload_holds in share mode');
+    return deleteUnusedBlobs(trx, await history.heldUploadFiles(trx));
+  });
 }
 
 /** A course zip to download: its file name, and what writes it to the response. */

@@ -60,6 +60,14 @@ export async function storeCourseFiles(db: Db, files: CourseFiles): Promise<{ pa
   return list.map(({ path: p, sha256 }) => ({ path: p, sha256 }));
 }
 
+/**
+ * Deletes the stored file bytes nothing refers to any more, except `keep` (files of an upload
+ * waiting for its trainer's answer); in the caller's transaction (src/authoring/zip-transfer.ts).
+ */
+export function deleteUnusedBlobs(db: Db, keep: ReadonlySet<string>): Promise<{ count: number; bytes: number }> {
+  return store.deleteUnusedBlobs(db, keep);
+}
+
 export function createCurriculumService({ db, clock, logger }: { db: Db; clock: Clock; logger: Logger }) {
   const versions = new Map<number, CompiledCourse>();
   let lastProblems: Problem[] = [];

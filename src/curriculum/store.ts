@@ -4,7 +4,7 @@
 // This is the one store of these tables: the authoring feature reaches them through the
 // curriculum service.
 import type { Db } from '../db/knex';
-import { isUniqueViolation } from '../db/knex';
+import { isForeignKeyViolation, isSqlite, isUniqueViolation } from '../db/knex';
 import { toDateOrNull, toNumber, toNumberOrNull } from '../db/values';
 import { conflict } from '../http/errors';
 
@@ -154,11 +154,68 @@ export async function insertVersionFiles(db: Db, versionId: number, files: { pat
 
 // ---- Blobs: file bytes by content hash ----
 
-/** Stores file bytes by content hash; a hash already stored is left as it is. The one writer of `media_files`. */
+/**
+ * Stores file bytes by content hash; a hash already stored is left as it is. The one writer of
+ * `media_files`. On PostgreSQL the rows are then locked against deletion until the caller's
+ * transaction ends, so that deleteUnusedBlobs cannot take a stored blob between this and the
+ * reference the caller is about to write (on SQLite, transactions never interleave).
+ */
 export async function insertBlobs(db: Db, blobs: { sha256: string; contentType: string; content: Buffer }[]): Promise<void> {
   for (const b of blobs) {
     await db('media_files').insert({ sha256: b.sha256, content_type: b.contentType, size: b.content.length, content: b.content })
       .onConflict('sha256').ignore();
+  }
+  if (!isSqlite(db) && blobs.length) {
+    for (let i = 0; i < blobs.length; i += 500) {
+      await db('media_files').whereIn('sha256', blobs.slice(i, i + 500).map((b) => b.sha256)).forKeyShare().select('sha256');
+    }
+  }
+}
+
+/** The tables whose rows refer to a blob: a draft's files, a published version's, a saved draft's. */
+const BLOB_REFERENCES = [['course_draft_files', 'd'], ['course_version_files', 'v'], ['course_draft_save_files', 's']] as const;
+
+/** Blobs no row of BLOB_REFERENCES refers to. */
+function unreferencedBlobs(db: Db) {
+  let q = db('media_files as m');
+  for (const [table, alias] of BLOB_REFERENCES) q = q.whereNotExists((sub) => sub.select(db.raw('1')).from(`${table} as ${alias}`).whereRaw('??.sha256 = m.sha256', [alias]));
+  return q;
+}
+
+/**
+ * Deletes the blobs nothing refers to any more (the text of an autosave since replaced, a draft's
+ * files after its course was deleted, an upload never confirmed), except those in `keep`; their
+ * number and bytes. Each deletion checks again, in its own statement, that nothing refers to the
+ * blob, and the foreign keys refuse it if something does.
+ */
+export async function deleteUnusedBlobs(db: Db, keep: ReadonlySet<string>): Promise<{ count: number; bytes: number }> {
+  const rows = await unreferencedBlobs(db).select('m.sha256', 'm.size');
+  const unused = rows.map((r) => ({ sha256: String(r.sha256), size: toNumber(r.size) })).filter((b) => !keep.has(b.sha256));
+  let count = 0;
+  let bytes = 0;
+  for (let i = 0; i < unused.length; i += 200) {
+    const part = unused.slice(i, i + 200);
+    const shas = part.map((b) => b.sha256);
+    // One of them referred to since it was read: then one by one, keeping that one.
+    if (!(await deleteIfUnused(db, shas))) for (const sha of shas) await deleteIfUnused(db, [sha]);
+    const left = new Set((await db('media_files').whereIn('sha256', shas).select('sha256')).map((r) => String(r.sha256)));
+    for (const b of part) {
+      if (left.has(b.sha256)) continue;
+      count++;
+      bytes += b.size;
+    }
+  }
+  return { count, bytes };
+}
+
+/** Deletes those of the blobs nothing refers to; false when a foreign key refused (in a savepoint, so the caller's transaction goes on). */
+async function deleteIfUnused(db: Db, shas: string[]): Promise<boolean> {
+  try {
+    await db.transaction((sp) => unreferencedBlobs(sp).whereIn('m.sha256', shas).delete());
+    return true;
+  } catch (err) {
+    if (isForeignKeyViolation(err)) return false;
+    throw err;
   }
 }
 
