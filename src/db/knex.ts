@@ -54,10 +54,11 @@ const STATEMENT_CACHE_SIZE = 200;
  * `.iterate()`) is never handed out again, and the only per-statement mode knex sets
  * (safeIntegers, from a query's options) is reset to off, as these connections are made, on every reuse.
  * Nothing else calls `prepare()` on the pooled connection; code that needs pluck/raw/iterate uses
- * a connection of its own.
+ * a connection of its own (or, for the hot-path helpers below, statements of their own).
  */
 function cacheStatements(conn: SqliteConnection): void {
   const prepare = conn.prepare.bind(conn);
+  (conn as PooledSqlite)[PREPARE_UNSHARED] = prepare;
   const cache = new Map<string, SqliteStatement>();
   conn.prepare = (sql: string) => {
     const cached = cache.get(sql);
@@ -125,14 +126,14 @@ export function isSqlite(db: Db): boolean {
  * which is safe because better-sqlite3 is synchronous and nothing else can run until it returns;
  * otherwise the connection is taken and given back through knex's pool, after whoever holds it.
  * (Taking it through the pool cost two promises, a timer and tarn's bookkeeping per statement,
- * about a tenth of what a signed-in page allocated.) Its statement is prepared once
- * (cacheStatements), and it is announced as knex's own 'query' event, so whatever counts or logs
+ * about a tenth of what a signed-in page allocated.) Its statement is prepared once, for it alone
+ * (ownStatement), and it is announced as knex's own 'query' event, so whatever counts or logs
  * statements still sees it. SQLite only: the caller keeps a knex query for PostgreSQL, and a test
  * runs both. Bindings are given to better-sqlite3 as they are (strings and numbers; knex would
  * turn a Date into a number).
  */
 function onPooledSqlite<T>(db: Db, sql: string, bindings: readonly unknown[], method: string,
-  use: (statement: SqliteStatement) => T): Promise<T> {
+  use: (conn: PooledSqlite) => T): Promise<T> {
   const idle = idleSqliteConnection(db);
   if (idle) {
     try {
@@ -151,14 +152,38 @@ function onPooledSqlite<T>(db: Db, sql: string, bindings: readonly unknown[], me
   })();
 }
 
-type PooledSqlite = SqliteConnection & { __knexUid?: string };
+/** The connection's own prepare, before cacheStatements: for statements no one else is handed. */
+const PREPARE_UNSHARED = Symbol('prepareUnshared');
+type PooledSqlite = SqliteConnection & { __knexUid?: string; [PREPARE_UNSHARED]?: (sql: string) => SqliteStatement };
 
 function runOn<T>(db: Db, conn: PooledSqlite, sql: string, bindings: readonly unknown[], method: string,
-  use: (statement: SqliteStatement) => T): T {
+  use: (conn: PooledSqlite) => T): T {
   // Announced only to someone listening (knex forwards its client's 'query' to the instance's
   // listeners): the event's object and knex's forwarding cost a signed-in page about 4% of its CPU.
   if ((db as unknown as EventEmitter).listenerCount('query') > 0) db.client.emit('query', { __knexUid: conn.__knexUid, method, sql, bindings });
-  return use(conn.prepare(sql));
+  return use(conn);
+}
+
+/**
+ * The hot-path helpers' statements, prepared once per connection and never handed to anyone else
+ * (not through cacheStatements, whose statements knex shares): so the readers stay in raw mode
+ * for good, and a call costs no cache reordering or mode resets (about 5% of a signed-in page).
+ * `shape` (readers only) is checked against the statement's columns when it is prepared.
+ */
+const ownStatements = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
+function ownStatement(conn: PooledSqlite, sql: string, shape: SqliteRowShape<unknown> | null): SqliteStatement {
+  let statements = ownStatements.get(conn);
+  if (!statements) ownStatements.set(conn, (statements = new Map()));
+  let st = statements.get(sql);
+  if (st) return st;
+  st = (conn[PREPARE_UNSHARED] ?? conn.prepare.bind(conn))(sql);
+  if (shape) {
+    const names = st.columns().map((c) => c.name);
+    if (names.join() !== shape.columns.join()) throw new Error(`columns ${names.join()} are not ${shape.columns.join()}`);
+    st.raw(true);
+  }
+  statements.set(sql, st);
+  return st;
 }
 
 /** What this file reads of knex's pool (tarn): its counts, and its idle connections. */
@@ -209,45 +234,28 @@ export function sqlTemplateOf<M extends string>(markers: readonly M[], build: (d
 /**
  * How a hot-path select's rows become objects: its column names, in order, and a function making
  * one row from their values in that order (an object literal, so every row has the same shape).
- * better-sqlite3 builds a row object in C++ one property at a time, through V8's slow path, and
- * the code reading those objects then saw shapes V8 could not predict: on the module page the two
- * statements cost about three times what the statements themselves took. So the rows are read as
- * arrays (raw mode) and made here; the names are checked against the statement's once, so a
- * reordered column list fails at once rather than filling the wrong fields.
+ * better-sqlite3 builds a row object in C++ one property at a time, through V8's slow path; the
+ * rows are read as arrays (raw mode) and made here instead. The names are checked against the
+ * statement's when it is prepared, so a reordered column list fails at once rather than filling
+ * the wrong fields.
  */
 export interface SqliteRowShape<T> {
   columns: readonly string[];
   row(values: unknown[]): T;
 }
 
-const checkedShapes = new WeakMap<SqliteStatement, SqliteRowShape<unknown>>();
-
-function readRaw<T>(st: SqliteStatement, shape: SqliteRowShape<T>, read: () => unknown): unknown {
-  if (checkedShapes.get(st) !== shape) {
-    const names = st.columns().map((c) => c.name);
-    if (names.join() !== shape.columns.join()) throw new Error(`columns ${names.join()} are not ${shape.columns.join()}`);
-    checkedShapes.set(st, shape as SqliteRowShape<unknown>);
-  }
-  st.raw(true);
-  try {
-    return read();
-  } finally {
-    st.raw(false);
-  }
-}
-
 /** The first row a SQLite select returns, or undefined (see onPooledSqlite and SqliteRowShape). */
 export function sqliteFirst<T>(db: Db, sql: string, bindings: readonly unknown[], shape: SqliteRowShape<T>): Promise<T | undefined> {
-  return onPooledSqlite(db, sql, bindings, 'first', (st) => {
-    const values = readRaw(st, shape, () => st.get(bindings)) as unknown[] | undefined;
+  return onPooledSqlite(db, sql, bindings, 'first', (conn) => {
+    const values = ownStatement(conn, sql, shape).get(bindings) as unknown[] | undefined;
     return values === undefined ? undefined : shape.row(values);
   });
 }
 
 /** Every row a SQLite select returns (see onPooledSqlite and SqliteRowShape). */
 export function sqliteAll<T>(db: Db, sql: string, bindings: readonly unknown[], shape: SqliteRowShape<T>): Promise<T[]> {
-  return onPooledSqlite(db, sql, bindings, 'select', (st) => {
-    const rows = readRaw(st, shape, () => st.all(bindings)) as unknown[][];
+  return onPooledSqlite(db, sql, bindings, 'select', (conn) => {
+    const rows = ownStatement(conn, sql, shape).all(bindings) as unknown[][];
     const made = new Array<T>(rows.length);
     for (let i = 0; i < rows.length; i++) made[i] = shape.row(rows[i]!);
     return made;
@@ -256,7 +264,7 @@ export function sqliteAll<T>(db: Db, sql: string, bindings: readonly unknown[], 
 
 /** Runs a SQLite insert, update or delete; resolves to the number of rows changed (see onPooledSqlite). */
 export function sqliteRun(db: Db, sql: string, bindings: readonly unknown[]): Promise<number> {
-  return onPooledSqlite(db, sql, bindings, 'run', (st) => st.run(bindings).changes);
+  return onPooledSqlite(db, sql, bindings, 'run', (conn) => ownStatement(conn, sql, null).run(bindings).changes);
 }
 
 /** Unique-constraint violation on either dialect, recognised by code, never by message text. */
