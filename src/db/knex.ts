@@ -220,7 +220,7 @@ export function sqlTemplate(query: Knex.QueryBuilder, markers: readonly string[]
 
 /**
  * A query's template, built once per knex instance: `build` makes the query with the markers in
- * place of its inputs (see sqlTemplate). For a hot-path SQLite statement run by sqliteFirst/sqliteAll.
+ * place of its inputs (see sqlTemplate). For a hot-path SQLite statement run by sqliteFirst.
  */
 export function sqlTemplateOf<M extends string>(markers: readonly M[], build: (db: Db, ...markers: M[]) => Knex.QueryBuilder): (db: Db) => SqlTemplate {
   const built = new WeakMap<Db, SqlTemplate>();
@@ -249,16 +249,6 @@ export function sqliteFirst<T>(db: Db, sql: string, bindings: readonly unknown[]
   return onPooledSqlite(db, sql, bindings, 'first', (conn) => {
     const values = ownStatement(conn, sql, shape).get(bindings) as unknown[] | undefined;
     return values === undefined ? undefined : shape.row(values);
-  });
-}
-
-/** Every row a SQLite select returns (see onPooledSqlite and SqliteRowShape). */
-export function sqliteAll<T>(db: Db, sql: string, bindings: readonly unknown[], shape: SqliteRowShape<T>): Promise<T[]> {
-  return onPooledSqlite(db, sql, bindings, 'select', (conn) => {
-    const rows = ownStatement(conn, sql, shape).all(bindings) as unknown[][];
-    const made = new Array<T>(rows.length);
-    for (let i = 0; i < rows.length; i++) made[i] = shape.row(rows[i]!);
-    return made;
   });
 }
 

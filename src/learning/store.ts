@@ -1,5 +1,5 @@
 // Knex queries for enrolments, module progress and completions.
-import { isSqlite, sqliteAll, sqlTemplateOf, type Db, type SqliteRowShape } from '../db/knex';
+import { isSqlite, sqliteFirst, sqlTemplateOf, type Db, type SqliteRowShape } from '../db/knex';
 import { toDateOrNull, toNumber, toNumberOrNull } from '../db/values';
 
 export interface CourseState {
@@ -10,11 +10,19 @@ export interface CourseState {
   completedKeys: Set<string>;
 }
 
+/**
+ * The modules an enrolment completed, as one string of keys separated by spaces (module keys are
+ * lowercase words and hyphens: src/curriculum/names.ts), so that the course state is one row.
+ */
+const completedKeysOf = (db: Db) => db('module_progress as p')
+  .select(db.raw(isSqlite(db) ? "group_concat(p.module_key, ' ')" : "string_agg(p.module_key, ' ')"))
+  .whereRaw('p.enrolment_id = e.id');
+
 const courseStateQuery = (db: Db, slug: string, userId: number | string) => db('courses as c')
   .leftJoin('enrolments as e', (j) => j.on('e.course_id', 'c.id').andOn('e.user_id', db.raw('?', [userId])))
-  .leftJoin('module_progress as p', 'p.enrolment_id', 'e.id')
   .where('c.slug', slug)
-  .select('c.id as course_id', 'c.current_version_id', 'e.id as enrolment_id', 'e.version_id', 'e.completed_at', 'e.round', 'p.module_key');
+  .first('c.id as course_id', 'c.current_version_id', 'e.id as enrolment_id', 'e.version_id', 'e.completed_at', 'e.round',
+    completedKeysOf(db).as('completed_keys'));
 
 /**
  * On SQLite, knex's own SQL for the query (built once per knex instance) runs as a prepared
@@ -24,29 +32,29 @@ const courseStateQuery = (db: Db, slug: string, userId: number | string) => db('
 const courseStateSqlite = sqlTemplateOf(['\u0000slug', '\u0000user'], courseStateQuery);
 /** The statement's row, in courseStateQuery's order (see SqliteRowShape). */
 const courseStateRow: SqliteRowShape<Record<string, unknown>> = {
-  columns: ['course_id', 'current_version_id', 'enrolment_id', 'version_id', 'completed_at', 'round', 'module_key'],
-  row: ([course_id, current_version_id, enrolment_id, version_id, completed_at, round, module_key]) => (
-    { course_id, current_version_id, enrolment_id, version_id, completed_at, round, module_key }),
+  columns: ['course_id', 'current_version_id', 'enrolment_id', 'version_id', 'completed_at', 'round', 'completed_keys'],
+  row: ([course_id, current_version_id, enrolment_id, version_id, completed_at, round, completed_keys]) => (
+    { course_id, current_version_id, enrolment_id, version_id, completed_at, round, completed_keys }),
 };
 
 /**
- * A course and one learner's place in it, in one statement: the course, their enrolment and every
- * module they completed (one row per completed module). This is the module page's only query.
+ * A course and one learner's place in it, in one statement of one row: the course, their
+ * enrolment and the modules they completed. This is the module page's only query.
  */
 export async function courseState(db: Db, slug: string, userId: number | null): Promise<CourseState | null> {
   const user = userId ?? -1;
   const template = isSqlite(db) ? courseStateSqlite(db) : null;
-  const rows = template ? await sqliteAll(db, template.sql, template.bind(slug, user), courseStateRow) : await courseStateQuery(db, slug, user);
-  if (rows.length === 0) return null;
-  const first = rows[0];
+  const row = template ? await sqliteFirst(db, template.sql, template.bind(slug, user), courseStateRow) : await courseStateQuery(db, slug, user);
+  if (!row) return null;
+  const keys = row.completed_keys == null ? '' : String(row.completed_keys);
   return {
-    courseId: toNumber(first.course_id),
-    currentVersionId: toNumberOrNull(first.current_version_id),
-    enrolment: first.enrolment_id == null ? null : {
-      id: toNumber(first.enrolment_id), versionId: toNumber(first.version_id), completedAt: toDateOrNull(first.completed_at),
-      round: toNumber(first.round ?? 0),
+    courseId: toNumber(row.course_id),
+    currentVersionId: toNumberOrNull(row.current_version_id),
+    enrolment: row.enrolment_id == null ? null : {
+      id: toNumber(row.enrolment_id), versionId: toNumber(row.version_id), completedAt: toDateOrNull(row.completed_at),
+      round: toNumber(row.round ?? 0),
     },
-    completedKeys: new Set(rows.filter((r) => r.module_key != null).map((r) => String(r.module_key))),
+    completedKeys: new Set(keys === '' ? [] : keys.split(' ')),
   };
 }
 

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createDb, sqliteAll, sqliteFirst, type Db } from '../../src/db/knex';
+import { createDb, sqliteFirst, type Db } from '../../src/db/knex';
 
 interface Statement { busy: boolean; all(...args: unknown[]): unknown[]; iterate(...args: unknown[]): IterableIterator<unknown> }
 interface Connection { prepare(sql: string): Statement }
@@ -76,12 +76,12 @@ test('the cache is bounded: many distinct statements still work', async () => {
 test('the hot-path readers use statements of their own: rows made by their shape, knex still given objects, a wrong shape refused', async () => {
   const sql = 'select id, name from items where id <= ? order by id';
   const shape = { columns: ['id', 'name'], row: ([id, name]: unknown[]) => ({ id, name, made: true }) };
-  expect(await sqliteAll(db, sql, [2], shape)).toEqual([{ id: 1, name: 'a', made: true }, { id: 2, name: 'b', made: true }]);
-  expect(await sqliteFirst(db, sql, [1], shape)).toEqual({ id: 1, name: 'a', made: true });
+  expect(await sqliteFirst(db, sql, [2], shape)).toEqual({ id: 1, name: 'a', made: true });
+  expect(await sqliteFirst(db, sql, [0], shape)).toBeUndefined();
   // The same SQL through knex: the shared statement was never put in raw mode.
   expect(await db.raw(sql, [1])).toEqual([{ id: 1, name: 'a' }]);
   await withConnection((conn) => expect(conn.prepare(sql).all(1)).toEqual([{ id: 1, name: 'a' }]));
   // Columns in another order than the shape says: refused before any row is made.
   const swapped = 'select name, id from items where id <= ?';
-  await expect(sqliteAll(db, swapped, [1], shape)).rejects.toThrow('columns name,id are not id,name');
+  await expect(sqliteFirst(db, swapped, [1], shape)).rejects.toThrow('columns name,id are not id,name');
 });
