@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import { createTestApp, createUser, csrfFrom, type TestApp } from '../support/app';
 import { buildZip } from '../support/zip';
 import { pruneUnusedFiles, pruneUploadHolds, HOLD_HOURS } from '../../src/authoring/zip-transfer';
+import { storeCourseFiles } from '../../src/curriculum/service';
 
 let t: TestApp;
 beforeAll(async () => { t = await createTestApp(); });
@@ -73,5 +74,23 @@ test('bytes nothing refers to are deleted; a draft, its history, a version and a
     const found = Number((await t.testDb.db(`${table} as f`).join('media_files as m', 'm.sha256', 'f.sha256').count<{ n: number }[]>({ n: '*' }))[0]!.n);
     expect({ table, found }).toEqual({ table, found: refs });
     expect(refs).toBeGreaterThan(0);
+  }
+});
+
+test('a blob something else refers to (a reference the prune does not know) is refused by its foreign key, and the rest still go', async () => {
+  const db = t.testDb.db;
+  const files = new Map([['notes/one.md', Buffer.from('orphan one')], ['notes/two.md', Buffer.from('orphan two')], ['notes/three.md', Buffer.from('orphan three')]]);
+  await storeCourseFiles(db, files);
+  // A table the prune's list leaves out, referring to the second blob: its foreign key must refuse.
+  await db.schema.createTable('test_blob_refs', (tb) => { tb.string('sha256', 64).notNullable().references('sha256').inTable('media_files'); });
+  try {
+    await db('test_blob_refs').insert({ sha256: sha('orphan two') });
+    const gone = await pruneUnusedFiles(db);
+    expect(gone.count).toBe(2);
+    expect(await stored(sha('orphan one'))).toBe(false);
+    expect(await stored(sha('orphan two'))).toBe(true);
+    expect(await stored(sha('orphan three'))).toBe(false);
+  } finally {
+    await db.schema.dropTable('test_blob_refs');
   }
 });
