@@ -6,6 +6,8 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.[tj]s$': 'ts-jest' },
+  // supertest's servers are the app's own (test/support/app-server.ts).
+  setupFiles: ['<rootDir>/test/support/app-server.ts'],
   testTimeout: 30000,
   maxWorkers: 2,
 };

@@ -9,8 +9,8 @@
 // third of a signed-in module page's CPU (test/bench, same-process A/B: 0.62 of the CPU per
 // request, the framework floor 0.57). Declared here, in one order, those properties are set in
 // place and every request keeps one map. test/http/request-shape.test.ts fails when a signed-in
-// page adds a property that is not declared here. (supertest's HTTP tests run the app on node's
-// own classes; the browser tests, and those of raw requests, run it on these.)
+// page adds a property that is not declared here. Every test runs the app on this server too
+// (supertest's through test/support/app-server.ts).
 //
 // Only plain data properties are declared: `req.query`, `req.log` and Express's other accessors
 // live on the prototype and must not be shadowed, and passport's methods are on `app.request`
