@@ -176,7 +176,10 @@ function ownStatement(conn: PooledSqlite, sql: string, shape: SqliteRowShape<unk
   if (!statements) ownStatements.set(conn, (statements = new Map()));
   let st = statements.get(sql);
   if (st) return st;
-  st = (conn[PREPARE_UNSHARED] ?? conn.prepare.bind(conn))(sql);
+  // Never the shared cache's prepare: a statement in raw mode must not reach knex.
+  const prepareUnshared = conn[PREPARE_UNSHARED];
+  if (!prepareUnshared) throw new Error('a pooled SQLite connection without its own prepare (see cacheStatements)');
+  st = prepareUnshared(sql);
   if (shape) {
     const names = st.columns().map((c) => c.name);
     if (names.join() !== shape.columns.join()) throw new Error(`columns ${names.join()} are not ${shape.columns.join()}`);
